@@ -1,0 +1,201 @@
+//! The command line. `main` parses arguments and calls [`run`]; everything here writes to the
+//! streams it is given, so tests can run commands in-process.
+//!
+//! Exit codes: 0 success; 1 the input has problems (diagnostics, rejected answers); 2 a file
+//! could not be read or written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::engine::answers_file::{AnswersFile, MAX_ANSWERS_BYTES, fill};
+use crate::engine::{LoadError, Questionnaire, Summary, SystemClock, diagnostic, read_limited};
+use crate::outbox;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "prescreen",
+    version,
+    about = "Pre-consultation screening kiosk for ketamine / esketamine therapy"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check questionnaire files and print every problem found, with its line and column.
+    ///
+    /// Exits 0 when every file is clean, 1 when any has diagnostics, 2 when a file cannot be read.
+    Check {
+        /// Questionnaire files (RON).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Fill a questionnaire from an answers file, as a patient would, and write the summary.
+    ///
+    /// Answers are applied in order with exactly the rules a patient faces: only questions that
+    /// are shown, each answer checked, required questions enforced. Prints the summary's path.
+    /// Exits 1 (listing each problem by item id) when an answer is rejected or missing.
+    Fill {
+        /// The questionnaire (RON).
+        #[arg(value_name = "QUESTIONNAIRE")]
+        questionnaire: PathBuf,
+        /// The answers (a RON map from item id to answer; see docs/answers-format.md).
+        #[arg(long, value_name = "ANSWERS.ron")]
+        answers: PathBuf,
+        /// Language of the session (default: the questionnaire's first language).
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// Folder to write the summary into (default: the outbox).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match cli.command {
+        Some(Command::Check { files }) => check(&files, out, err),
+        Some(Command::Fill {
+            questionnaire,
+            answers,
+            lang,
+            out: dir,
+        }) => run_fill(&questionnaire, &answers, lang.as_deref(), dir, out, err),
+        None => {
+            let _ = writeln!(
+                err,
+                "prescreen: the patient app is not part of this build yet; see `prescreen --help` for the commands"
+            );
+            2
+        }
+    }
+}
+
+fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut code = 0;
+    for path in files {
+        match Questionnaire::load(path) {
+            Ok(q) => {
+                let _ = writeln!(
+                    out,
+                    "{}: ok ({} {}, {} items)",
+                    path.display(),
+                    q.id,
+                    q.version,
+                    q.items.len()
+                );
+            }
+            Err(LoadError::Io { path, source }) => {
+                let _ = writeln!(err, "{path}: error: cannot read file: {source}");
+                code = 2;
+            }
+            Err(LoadError::Invalid { path, diagnostics }) => {
+                let _ = write!(err, "{}", diagnostic::render_all(&diagnostics, &path));
+                let n = diagnostics.len();
+                let _ = writeln!(err, "{path}: {n} problem{}", if n == 1 { "" } else { "s" });
+                code = code.max(1);
+            }
+        }
+    }
+    code
+}
+
+fn run_fill(
+    questionnaire: &Path,
+    answers: &Path,
+    lang: Option<&str>,
+    dir: Option<PathBuf>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let q = match Questionnaire::load(questionnaire) {
+        Ok(q) => Arc::new(q),
+        Err(e @ LoadError::Io { .. }) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return 1;
+        }
+    };
+    if let Some(l) = lang
+        && !q.languages.iter().any(|x| x == l)
+    {
+        let _ = writeln!(
+            err,
+            "error: `{l}` is not a language of {} (offered: {})",
+            q.id,
+            q.languages.join(", ")
+        );
+        return 1;
+    }
+    let bytes = match read_limited(answers, MAX_ANSWERS_BYTES) {
+        Ok(Ok(b)) => b,
+        Ok(Err(size)) => {
+            let _ = writeln!(
+                err,
+                "{}: error: file is {size} bytes; answers files larger than {MAX_ANSWERS_BYTES} bytes are refused",
+                answers.display()
+            );
+            return 1;
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{}: error: cannot read file: {e}", answers.display());
+            return 2;
+        }
+    };
+    let file = match AnswersFile::parse(&bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "{}:{e}", answers.display());
+            return 1;
+        }
+    };
+    let lang = lang.unwrap_or(q.default_language()).to_owned();
+    let session = match fill(q.clone(), file, &lang, Arc::new(SystemClock)) {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in &errors {
+                let _ = writeln!(err, "{}: {e}", answers.display());
+            }
+            let n = errors.len();
+            let _ = writeln!(
+                err,
+                "{}: {n} problem{}; no summary written",
+                answers.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            return 1;
+        }
+    };
+    let submitted = session.now();
+    let summary = Summary::build(&session, submitted);
+    let Some(dir) = dir.or_else(outbox::default_dir) else {
+        let _ = writeln!(
+            err,
+            "error: no outbox folder: this system has no data folder; pass --out DIR"
+        );
+        return 2;
+    };
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
+        return 2;
+    }
+    let name = outbox::file_name(submitted, outbox::SUMMARY_SUFFIX);
+    match outbox::write_atomic(&dir, &name, summary.to_ron().as_bytes()) {
+        Ok(path) => {
+            let _ = writeln!(out, "{}", path.display());
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            2
+        }
+    }
+}

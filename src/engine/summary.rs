@@ -1,0 +1,505 @@
+//! The summary: a finished session as data, for the clinician.
+//!
+//! A summary is truthful about what the patient saw: every visible item with the question and
+//! the answer **as shown**, in the session's language (with the default-language text beside
+//! it); items that were not asked, with the reason; declined items marked as such; scores with
+//! completeness (never imputed); flags with the answers that raised them; urgent alerts.
+//! Answers of hidden items are not in it.
+//!
+//! On disk it is RON with a schema version and a SHA-256 digest of its own text, so corruption
+//! and hand edits are detectable. The digest is the first field; it is computed over the file
+//! with the digest itself set to 64 zeros.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::answer::{self, Answer};
+use super::eval::Eval;
+use super::model::{
+    Band, Coding, Condition, Expr, Item, ItemIdx, Kind, Level, Questionnaire, Value,
+};
+use super::session::Session;
+
+/// The summary format version. Readers refuse other versions with a clear message.
+pub const SCHEMA: u32 = 1;
+
+/// Summaries larger than this are refused unread (a real one is a few tens of KiB).
+pub const MAX_SUMMARY_BYTES: u64 = 8 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// SHA-256 (hex) of this file's text with this field set to 64 zeros.
+    pub digest: String,
+    pub schema: u32,
+    pub questionnaire: QuestionnaireInfo,
+    /// The language the patient used.
+    pub language: String,
+    /// The questionnaire's default language (the `*_default` texts are in it).
+    pub default_language: String,
+    pub started_at: DateTime<Utc>,
+    pub submitted_at: DateTime<Utc>,
+    pub identity: Vec<Field>,
+    pub alerts: Vec<AlertRecord>,
+    pub flags: Vec<RaisedFlag>,
+    pub scores: Vec<ScoreResult>,
+    pub sections: Vec<SectionSummary>,
+    pub attribution: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionnaireInfo {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+    pub title: String,
+}
+
+/// A question and its answer, as shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub item: String,
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertRecord {
+    pub rule: String,
+    pub alert: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RaisedFlag {
+    pub id: String,
+    pub level: Level,
+    pub text: String,
+    pub source: String,
+    /// The answers the flag's condition read (an unanswered one reads "not answered").
+    pub because: Vec<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreResult {
+    pub id: String,
+    pub title: String,
+    /// The total when complete; the partial sum of answered items otherwise.
+    pub sum: u32,
+    pub answered: usize,
+    pub of: usize,
+    pub complete: bool,
+    pub band: Option<Band>,
+    pub code: Option<Coding>,
+}
+
+impl ScoreResult {
+    /// "17 — moderately severe" or "incomplete: 8 of 9 answered (partial sum 12)".
+    pub fn describe(&self) -> String {
+        if self.complete {
+            match &self.band {
+                Some(b) => format!("{} — {}", self.sum, b.label),
+                None => self.sum.to_string(),
+            }
+        } else {
+            format!(
+                "incomplete: {} of {} answered (partial sum {})",
+                self.answered, self.of, self.sum
+            )
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectionSummary {
+    pub id: String,
+    pub title: String,
+    pub title_default: Option<String>,
+    pub items: Vec<ItemSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemSummary {
+    pub id: String,
+    pub question: String,
+    /// The question in the default language, when the patient used another.
+    pub question_default: Option<String>,
+    pub code: Option<Coding>,
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Status {
+    Answered {
+        answer: Answer,
+        /// As shown to the patient.
+        shown: String,
+        /// In the default language, when the patient used another.
+        shown_default: Option<String>,
+        /// In the base unit, for a measure given in another unit.
+        converted: Option<String>,
+    },
+    /// "Prefer not to say".
+    Declined,
+    /// Shown, not answered.
+    NotAnswered,
+    /// Not shown to the patient.
+    NotAsked { reason: String },
+    /// A repeating group: its entries, each a list of items.
+    Entries(Vec<Vec<ItemSummary>>),
+}
+
+/// What can be wrong with a summary file.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SummaryError {
+    #[error("file is {size} bytes; summaries larger than {limit} bytes are refused")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("not a text file (invalid UTF-8 at byte {0})")]
+    NotText(usize),
+    #[error("not a readable summary: {0}")]
+    Syntax(String),
+    #[error(
+        "summary schema version {found} is not supported (this prescreen reads version {expected})"
+    )]
+    Schema { found: u32, expected: u32 },
+    #[error("digest mismatch: the file was changed or damaged after it was written")]
+    Digest,
+}
+
+impl Summary {
+    /// Builds the summary of a session submitted at `submitted_at`.
+    pub fn build(session: &Session, submitted_at: DateTime<Utc>) -> Summary {
+        let q = session.questionnaire();
+        let lang = session.language();
+        let default = q.default_language();
+        let visible = session.visibility();
+        let ev = Eval::new(q, session.answers(), session.today(), &visible);
+        let other_lang = lang != default;
+        let shown = |item: &Item, a: &Answer| answer::display(q, item, a, lang);
+
+        let identity = q
+            .identity
+            .iter()
+            .filter_map(|&i| {
+                let item = q.item(i);
+                let a = ev.effective(i)?;
+                Some(Field {
+                    item: item.id.clone(),
+                    question: item.text.default_text().to_owned(),
+                    answer: shown(item, a),
+                })
+            })
+            .collect();
+
+        let alerts = session
+            .alerts()
+            .iter()
+            .filter_map(|a| {
+                let rule = q.safety.get(a.rule)?;
+                Some(AlertRecord {
+                    rule: rule.id.clone(),
+                    alert: rule.alert.clone(),
+                    at: a.at,
+                })
+            })
+            .collect();
+
+        let flags = q
+            .flags
+            .iter()
+            .filter(|f| ev.holds(&f.when))
+            .map(|f| RaisedFlag {
+                id: f.id.clone(),
+                level: f.level,
+                text: f.text.clone(),
+                source: f.source.clone(),
+                because: f
+                    .when
+                    .items(q)
+                    .into_iter()
+                    .map(|i| {
+                        let item = q.item(i);
+                        Field {
+                            item: item.id.clone(),
+                            question: item.text.default_text().to_owned(),
+                            answer: ev.effective(i).map_or_else(
+                                || "not answered".to_owned(),
+                                |a| answer::display(q, item, a, default),
+                            ),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        let scores = q
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let t = ev.score(super::model::ScoreIdx(n));
+                ScoreResult {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    sum: t.sum,
+                    answered: t.answered,
+                    of: t.of,
+                    complete: t.complete,
+                    band: t.band.and_then(|b| s.bands.get(b).cloned()),
+                    code: s.code.clone(),
+                }
+            })
+            .collect();
+
+        let item_summary =
+            |i: ItemIdx, ev: &Eval<'_>, hidden_reason: Option<String>| -> ItemSummary {
+                let item = q.item(i);
+                let status = match hidden_reason {
+                    Some(reason) => Status::NotAsked { reason },
+                    None => match ev.effective(i) {
+                        None => Status::NotAnswered,
+                        Some(Answer::Declined) => Status::Declined,
+                        Some(a) => Status::Answered {
+                            answer: a.clone(),
+                            shown: shown(item, a),
+                            shown_default: other_lang.then(|| answer::display(q, item, a, default)),
+                            converted: answer::converted(item, a, lang),
+                        },
+                    },
+                };
+                ItemSummary {
+                    id: item.id.clone(),
+                    question: item.text.get(lang).to_owned(),
+                    question_default: other_lang.then(|| item.text.default_text().to_owned()),
+                    code: item.code.clone(),
+                    status,
+                }
+            };
+
+        let mut sections = Vec::new();
+        for section in &q.sections {
+            let section_hidden = section
+                .show_if
+                .as_ref()
+                .filter(|c| !ev.holds(c))
+                .map(|c| format!("section asked only when {}", describe(q, c)));
+            let mut items = Vec::new();
+            for &i in &section.items {
+                let item = q.item(i);
+                if !item.kind.is_question() {
+                    continue;
+                }
+                let reason = section_hidden.clone().or_else(|| {
+                    (!visible[i.0]).then(|| {
+                        let c = item.show_if.as_ref();
+                        c.map_or_else(
+                            || "not shown".to_owned(),
+                            |c| format!("asked only when {}", describe(q, c)),
+                        )
+                    })
+                });
+                let mut summary = item_summary(i, &ev, reason);
+                if let (
+                    Kind::Group {
+                        items: children, ..
+                    },
+                    Status::Answered {
+                        answer: Answer::Group(entries),
+                        ..
+                    },
+                ) = (&item.kind, &summary.status)
+                {
+                    let entries = entries
+                        .iter()
+                        .map(|entry| {
+                            let ev = ev.in_entry(entry);
+                            children
+                                .iter()
+                                .filter(|c| q.item(**c).kind.is_question())
+                                .map(|&c| {
+                                    let reason = (!ev.visible_in_entry(c)).then(|| {
+                                        q.item(c).show_if.as_ref().map_or_else(
+                                            || "not shown".to_owned(),
+                                            |s| format!("asked only when {}", describe(q, s)),
+                                        )
+                                    });
+                                    item_summary(c, &ev, reason)
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    summary.status = Status::Entries(entries);
+                }
+                items.push(summary);
+            }
+            sections.push(SectionSummary {
+                id: section.id.clone(),
+                title: section.title.get(lang).to_owned(),
+                title_default: other_lang.then(|| section.title.default_text().to_owned()),
+                items,
+            });
+        }
+
+        Summary {
+            digest: String::new(),
+            schema: SCHEMA,
+            questionnaire: QuestionnaireInfo {
+                id: q.id.clone(),
+                version: q.version.clone(),
+                sha256: q.sha256.clone(),
+                title: q.title.default_text().to_owned(),
+            },
+            language: lang.to_owned(),
+            default_language: default.to_owned(),
+            started_at: session.started_at(),
+            submitted_at,
+            identity,
+            alerts,
+            flags,
+            scores,
+            sections,
+            attribution: q.attribution.clone(),
+        }
+    }
+
+    /// The file text, with the digest filled in. `self.digest` is ignored.
+    pub fn to_ron(&self) -> String {
+        let mut copy = self.clone();
+        copy.digest = ZERO_DIGEST.to_owned();
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .new_line("\n".to_owned())
+            .indentor("  ".to_owned());
+        // Serializing plain data structs to a String cannot fail; an empty string would be
+        // caught by every reader as unreadable rather than pass as a summary.
+        let text = ron::ser::to_string_pretty(&copy, config).unwrap_or_default();
+        let digest = hex(&Sha256::digest(text.as_bytes()));
+        text.replacen(&digest_field(ZERO_DIGEST), &digest_field(&digest), 1)
+    }
+
+    /// Reads a summary, checking its schema version and digest.
+    pub fn from_ron(bytes: &[u8]) -> Result<Summary, SummaryError> {
+        let size = bytes.len() as u64;
+        if size > MAX_SUMMARY_BYTES {
+            return Err(SummaryError::TooLarge {
+                size,
+                limit: MAX_SUMMARY_BYTES,
+            });
+        }
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
+
+        #[derive(Deserialize)]
+        struct Probe {
+            schema: u32,
+        }
+        let probe: Probe = ron::from_str(text).map_err(|e| SummaryError::Syntax(e.to_string()))?;
+        if probe.schema != SCHEMA {
+            return Err(SummaryError::Schema {
+                found: probe.schema,
+                expected: SCHEMA,
+            });
+        }
+        let summary: Summary =
+            ron::from_str(text).map_err(|e| SummaryError::Syntax(e.to_string()))?;
+        let zeroed = text.replacen(
+            &digest_field(&summary.digest),
+            &digest_field(ZERO_DIGEST),
+            1,
+        );
+        let digest = hex(&Sha256::digest(zeroed.as_bytes()));
+        if digest != summary.digest || zeroed == text {
+            return Err(SummaryError::Digest);
+        }
+        Ok(summary)
+    }
+}
+
+const ZERO_DIGEST: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn digest_field(digest: &str) -> String {
+    format!("digest: \"{digest}\"")
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A condition in words, for "not asked" reasons: `shown only when “Have you …?” is Yes`.
+pub fn describe(q: &Questionnaire, c: &Condition) -> String {
+    let question = |i: ItemIdx| {
+        let t = q.item(i).text.default_text();
+        let short: String = t.chars().take(60).collect();
+        if short.len() < t.len() {
+            format!("“{short}…”")
+        } else {
+            format!("“{short}”")
+        }
+    };
+    let value = |i: ItemIdx, v: &Value| match v {
+        Value::Yes => "Yes".to_owned(),
+        Value::No => "No".to_owned(),
+        Value::NotSure => "Not sure".to_owned(),
+        Value::Declined => "Prefer not to say".to_owned(),
+        Value::Choice(c) => option_text(q.item(i), c),
+        Value::Number(n) => answer::trim_number(*n),
+    };
+    let expr = |e: &Expr| match e {
+        Expr::Value(i) => question(*i),
+        Expr::Number(n) => answer::trim_number(*n),
+        Expr::Date(d) => d.to_string(),
+        Expr::Today => "today".to_owned(),
+        Expr::Age(i) => format!("age from {}", question(*i)),
+        Expr::Count(i) => format!("number of entries in {}", question(*i)),
+        Expr::Score(s) => format!("{} total", q.scores[s.0].title),
+    };
+    match c {
+        Condition::Answered(i) => format!("{} answered", question(*i)),
+        Condition::Equals(i, v) => format!("{} is {}", question(*i), value(*i, v)),
+        Condition::AnyOf(i, vs) => format!(
+            "{} is one of: {}",
+            question(*i),
+            vs.iter()
+                .map(|v| option_text(q.item(*i), v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Condition::Compare(a, cmp, b) => {
+            let op = match cmp {
+                super::model::Cmp::Lt => "<",
+                super::model::Cmp::Le => "≤",
+                super::model::Cmp::Gt => ">",
+                super::model::Cmp::Ge => "≥",
+            };
+            format!("{} {op} {}", expr(a), expr(b))
+        }
+        Condition::InBand(s, b) => {
+            let score = &q.scores[s.0];
+            format!(
+                "{} is {}",
+                score.title,
+                score.bands.get(*b).map_or("", |b| b.label.as_str())
+            )
+        }
+        Condition::All(cs) => cs
+            .iter()
+            .map(|c| describe(q, c))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Condition::Any(cs) => cs
+            .iter()
+            .map(|c| describe(q, c))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Condition::Not(c) => format!("not ({})", describe(q, c)),
+    }
+}
+
+fn option_text(item: &Item, value: &str) -> String {
+    item.kind
+        .options()
+        .iter()
+        .find(|o| o.value == value)
+        .map_or_else(|| value.to_owned(), |o| o.text.default_text().to_owned())
+}

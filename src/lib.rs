@@ -1,0 +1,14 @@
+//! prescreen: a pre-consultation screening kiosk for ketamine / esketamine therapy clinics.
+//!
+//! Patients answer a data-driven questionnaire; clinicians read the exported summary. The
+//! program makes no treatment decision: it highlights reported items for clinician review and
+//! cites why. When a patient reports thoughts of self-harm it shows crisis resources at once
+//! and raises an urgent alert for staff.
+//!
+//! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
+//! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
+//! - [`cli`]: the command line (`check`, `fill`).
+
+pub mod cli;
+pub mod engine;
+pub mod outbox;
