@@ -173,12 +173,27 @@ pub(crate) fn ron_diagnostic(e: &ron::error::SpannedError) -> Diagnostic {
             at,
             format!("field `{field}` given twice{}", outer(o)),
         ),
+        E::ExpectedDifferentStructName {
+            expected: "Questionnaire",
+            found,
+        } => Diagnostic::new(
+            Code::Syntax,
+            at,
+            format!(
+                "this is not a questionnaire: it starts with `{found}` instead of `Questionnaire(`"
+            ),
+        )
+        .with_help("see docs/questionnaire-format.md for the layout of a questionnaire file"),
+        E::ExpectedDifferentStructName { expected, found } => Diagnostic::new(
+            Code::Type,
+            at,
+            format!("expected `{expected}(…)` here, found `{found}`"),
+        ),
         E::ExceededRecursionLimit => {
             Diagnostic::new(Code::Syntax, at, "nested too deeply (more than 64 levels)")
         }
         E::InvalidValueForType { .. }
         | E::ExpectedDifferentLength { .. }
-        | E::ExpectedDifferentStructName { .. }
         | E::Message(_)
         | E::IntegerOutOfBounds
         | E::ExpectedBoolean

@@ -262,7 +262,7 @@ impl Session {
 
     /// Moves to the next visible page, or to review after the last. Refuses (saying why) when
     /// the current item is required and unanswered.
-    pub fn next(&mut self) -> Result<Cursor, Blocked> {
+    pub fn forward(&mut self) -> Result<Cursor, Blocked> {
         if let Cursor::Item(i) = self.cursor
             && self.is_visible(i)
             && let Some(reason) = self.problem(i)

@@ -390,6 +390,7 @@ impl Summary {
             std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
 
         #[derive(Deserialize)]
+        #[serde(rename = "Summary")]
         struct Probe {
             schema: u32,
         }

@@ -37,7 +37,7 @@ pub(crate) fn validate(
     if diags.is_empty() {
         Ok(q)
     } else {
-        diags.sort_by(|a, b| (a.position, a.code).cmp(&(b.position, b.code)));
+        diags.sort_by_key(|d| (d.position, d.code));
         diags.dedup();
         Err(diags)
     }
@@ -1176,7 +1176,10 @@ impl<'s, 'r> Validator<'s, 'r> {
                 self.error(
                     Code::Bands,
                     bp,
-                    format!("score `{score}` has no band for {expect}–{}", b.min - 1),
+                    format!(
+                        "score `{score}` has no band for {}",
+                        span(expect, b.min - 1)
+                    ),
                 );
             } else if b.min < expect {
                 self.error(
@@ -1191,7 +1194,10 @@ impl<'s, 'r> Validator<'s, 'r> {
             self.error(
                 Code::Bands,
                 at,
-                format!("score `{score}` has no band for {expect}–{possible_max}"),
+                format!(
+                    "score `{score}` has no band for {}",
+                    span(expect, possible_max)
+                ),
             );
         } else if expect > possible_max.saturating_add(1) {
             self.error(
@@ -1537,6 +1543,15 @@ fn number_in_range(kind: &Kind, n: f64) -> Option<bool> {
             Some(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
         }
         _ => None,
+    }
+}
+
+/// "3" or "3–5".
+fn span(lo: u32, hi: u32) -> String {
+    if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}–{hi}")
     }
 }
 

@@ -1,0 +1,44 @@
+//! Invariants of the code base that a test can hold.
+
+use crate::repo;
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The engine is GUI-free: the kiosk and the review window are views over it.
+#[test]
+fn engine_never_mentions_egui() {
+    let mut files = Vec::new();
+    rust_files(&repo("src/engine"), &mut files);
+    assert!(files.len() >= 5, "engine sources not found");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap().to_lowercase();
+        assert!(
+            !text.contains("egui") && !text.contains("eframe"),
+            "{} mentions the GUI toolkit",
+            f.display()
+        );
+    }
+}
+
+/// Nothing the patient types may reach a log: the engine and the CLI do not print answers.
+/// (A structural check: no `println!`/`eprintln!`/`dbg!` in the engine at all.)
+#[test]
+fn engine_does_not_print() {
+    let mut files = Vec::new();
+    rust_files(&repo("src/engine"), &mut files);
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for bad in ["println!", "eprintln!", "dbg!", "print!(", "eprint!("] {
+            assert!(!text.contains(bad), "{} uses {bad}", f.display());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Loading and validating questionnaires: shipped files are clean, every invalid fixture gives
+//! its documented diagnostics (snapshots, positions included), hostile files get clear errors.
+
+use std::collections::BTreeSet;
+
+use prescreen::engine::diagnostic::render_all;
+use prescreen::engine::{Code, LoadError, Questionnaire};
+
+use crate::repo;
+
+#[test]
+fn every_shipped_questionnaire_loads_with_zero_diagnostics() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(repo("questionnaires")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            if let Err(e) = Questionnaire::load(&path) {
+                panic!("{e}");
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 1, "no questionnaires found");
+}
+
+/// Renders a fixture's diagnostics as `prescreen check` prints them, path relative to the repo.
+fn diagnostics_of(path: &std::path::Path) -> (String, Vec<Code>) {
+    let rel = path
+        .strip_prefix(crate::root())
+        .unwrap()
+        .display()
+        .to_string();
+    match Questionnaire::load(path) {
+        Ok(_) => panic!("{rel} loaded without diagnostics"),
+        Err(LoadError::Io { source, .. }) => panic!("{rel}: {source}"),
+        Err(LoadError::Invalid { diagnostics, .. }) => (
+            render_all(&diagnostics, &rel),
+            diagnostics.iter().map(|d| d.code).collect(),
+        ),
+    }
+}
+
+#[test]
+fn invalid_fixtures_match_their_snapshots() {
+    insta::glob!("../fixtures/invalid", "*.ron", |path| {
+        let (rendered, _) = diagnostics_of(path);
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+#[test]
+fn each_fixture_is_named_after_a_code_it_produces() {
+    for entry in std::fs::read_dir(repo("tests/fixtures/invalid")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_uppercase();
+        let (_, codes) = diagnostics_of(&path);
+        assert!(
+            codes.iter().any(|c| name.starts_with(c.as_str())),
+            "{name} does not produce its own code; got {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn every_code_has_a_fixture_and_documentation() {
+    let mut covered = BTreeSet::new();
+    for entry in std::fs::read_dir(repo("tests/fixtures/invalid")).unwrap() {
+        let (_, codes) = diagnostics_of(&entry.unwrap().path());
+        covered.extend(codes);
+    }
+    // Q017 (too large) needs a 16 MiB file; `oversized_file_is_refused` generates one.
+    covered.insert(Code::TooLarge);
+    let docs = std::fs::read_to_string(repo("docs/diagnostics.md")).unwrap();
+    for code in Code::ALL {
+        assert!(covered.contains(&code), "no fixture produces {code}");
+        assert!(
+            docs.contains(&format!("## {code}")),
+            "docs/diagnostics.md lacks a `## {code}` heading"
+        );
+    }
+}
+
+fn load_bytes(bytes: &[u8]) -> Vec<prescreen::engine::Diagnostic> {
+    match Questionnaire::from_bytes(bytes) {
+        Ok(_) => panic!("loaded"),
+        Err(d) => d,
+    }
+}
+
+#[test]
+fn empty_binary_and_non_ron_files_get_a_syntax_error() {
+    for bytes in [
+        &b""[..],
+        b"   \n",
+        b"\x00\xff\xfe\x00",
+        b"\x7fELF\x02\x01\x01",
+        b"{\"json\": true}",
+    ] {
+        let d = load_bytes(bytes);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(matches!(d[0].code, Code::Syntax | Code::Type), "{d:?}");
+    }
+}
+
+#[test]
+fn oversized_file_is_refused_without_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.ron");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(50 * 1024 * 1024).unwrap(); // sparse: 50 MB of zeros, written instantly
+    let Err(LoadError::Invalid { diagnostics, .. }) = Questionnaire::load(&path) else {
+        panic!("a 50 MB file loaded");
+    };
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0].code, Code::TooLarge);
+    assert!(
+        diagnostics[0].message.contains("52428800 bytes"),
+        "{}",
+        diagnostics[0].message
+    );
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let e = Questionnaire::load(&repo("questionnaires/does-not-exist.ron")).unwrap_err();
+    assert!(matches!(e, LoadError::Io { .. }));
+}
+
+#[test]
+fn deeply_nested_conditions_are_refused_not_overflowed() {
+    let depth = 10_000;
+    let cond = format!(
+        "{}Answered(\"a\"){}",
+        "Not(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let src = format!(
+        r#"Questionnaire(id: "deep", version: "1.0.0", languages: ["en"], title: {{"en": "D"}},
+        sections: [Section(id: "s", title: {{"en": "S"}}, items: [
+            Item(id: "a", text: {{"en": "A"}}, kind: YesNo()),
+            Item(id: "b", text: {{"en": "B"}}, kind: YesNo(), show_if: {cond}),
+        ])])"#
+    );
+    let d = load_bytes(src.as_bytes());
+    assert_eq!(d[0].code, Code::Syntax);
+    assert!(
+        d[0].message.contains("nested too deeply"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn semantic_errors_point_at_the_reference_not_line_one() {
+    let src =
+        std::fs::read_to_string(repo("tests/fixtures/invalid/q005_unknown_reference.ron")).unwrap();
+    let d = load_bytes(src.as_bytes());
+    let smokr = d.iter().find(|d| d.message.contains("smokr")).unwrap();
+    let line = src.lines().nth(smokr.position.line - 1).unwrap();
+    let col: String = line.chars().skip(smokr.position.col - 1).take(7).collect();
+    assert_eq!(col, "\"smokr\"");
+    assert_eq!(smokr.help.as_deref(), Some("did you mean `smoker`?"));
+}
+
+#[test]
+fn duplicate_ids_point_at_both_places() {
+    let src =
+        std::fs::read_to_string(repo("tests/fixtures/invalid/q004_duplicate_id.ron")).unwrap();
+    let d = load_bytes(src.as_bytes());
+    let dup = d
+        .iter()
+        .find(|d| d.message.contains("item id `smoker`"))
+        .unwrap();
+    assert_eq!(dup.notes.len(), 1);
+    assert!(dup.notes[0].0.line < dup.position.line);
+}
+
+#[test]
+fn text_in_a_declared_language_with_escapes_still_loads() {
+    // Escaped strings are copied by RON (no position of their own); they must still load.
+    let src = r#"Questionnaire(id: "esc", version: "1.0.0", languages: ["en"], title: {"en": "A \"quoted\" title"},
+        sections: [Section(id: "s", title: {"en": "S"}, items: [
+            Item(id: "a", text: {"en": "Line one\nline two"}, kind: YesNo()),
+        ])])"#;
+    let q = Questionnaire::from_bytes(src.as_bytes()).unwrap();
+    assert_eq!(q.title.get("en"), "A \"quoted\" title");
+}
