@@ -124,6 +124,39 @@ impl Position {
     }
 }
 
+/// Line starts of a source text, for turning many byte offsets into positions cheaply
+/// (a binary search and a count within one line, instead of a scan from the start).
+pub struct LineIndex<'s> {
+    src: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(src: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(
+                src.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex { src, starts }
+    }
+
+    /// The same answer as [`Position::of_offset`].
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = 1 + self.src[start..offset].chars().count();
+        Position { line, col }
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.col)
@@ -215,6 +248,19 @@ mod tests {
         assert_eq!(Position::of_offset(src, 3), Position { line: 2, col: 1 });
         let x = src.find('x').unwrap_or_default();
         assert_eq!(Position::of_offset(src, x), Position { line: 2, col: 4 });
+    }
+
+    #[test]
+    fn line_index_agrees_with_a_scan() {
+        let src = "ab\nñé(x\n\nlast";
+        let index = LineIndex::new(src);
+        for offset in 0..=src.len() + 2 {
+            assert_eq!(
+                index.position(offset),
+                Position::of_offset(src, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

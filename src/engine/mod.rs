@@ -192,8 +192,14 @@ pub(crate) fn ron_diagnostic(e: &ron::error::SpannedError) -> Diagnostic {
         E::ExceededRecursionLimit => {
             Diagnostic::new(Code::Syntax, at, "nested too deeply (more than 64 levels)")
         }
-        E::InvalidValueForType { .. }
-        | E::ExpectedDifferentLength { .. }
+        // RON's own message quotes the value found; in an answers file that may be patient
+        // text, so it is never repeated.
+        E::InvalidValueForType { expected, .. } => Diagnostic::new(
+            Code::Type,
+            at,
+            format!("wrong type of value here: expected {expected}"),
+        ),
+        E::ExpectedDifferentLength { .. }
         | E::Message(_)
         | E::IntegerOutOfBounds
         | E::ExpectedBoolean

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::diagnostic::{Code, Diagnostic, Position, did_you_mean};
+use super::diagnostic::{Code, Diagnostic, LineIndex, Position, did_you_mean};
 use super::model::*;
 use super::raw::*;
 
@@ -24,6 +24,7 @@ pub(crate) fn validate(
 ) -> Result<Questionnaire, Vec<Diagnostic>> {
     let mut v = Validator {
         src,
+        lines: LineIndex::new(src),
         diags: Vec::new(),
         languages: Vec::new(),
         item_ids: HashMap::new(),
@@ -45,6 +46,7 @@ pub(crate) fn validate(
 
 struct Validator<'s, 'r> {
     src: &'s str,
+    lines: LineIndex<'s>,
     diags: Vec<Diagnostic>,
     languages: Vec<String>,
     item_ids: HashMap<String, ItemIdx>,
@@ -93,7 +95,7 @@ impl<'s, 'r> Validator<'s, 'r> {
         if offset > 0 && self.src.as_bytes().get(offset - 1) == Some(&b'"') {
             offset -= 1;
         }
-        Position::of_offset(self.src, offset)
+        self.lines.position(offset)
     }
 
     fn text_pos(&self, t: &RawText<'_>, fallback: Position) -> Position {

@@ -221,6 +221,10 @@ fn fill_reports_a_broken_answers_file_with_its_position() {
             ":2:9: unknown variant `Dat`",
         ),
         ("{\"smoker\": Yes", ":1:"),
+        (
+            "{\"cigarettes\": Integer(\"my private words\")}",
+            "wrong type of value",
+        ),
         ("\u{0}\u{1}binary", ":1:"),
         ("", ":1:"),
     ] {
@@ -235,6 +239,11 @@ fn fill_reports_a_broken_answers_file_with_its_position() {
         ]);
         assert_eq!(o.status.code(), Some(1), "{text:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(expected), "{text:?}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("private"),
+            "typed text echoed: {}",
+            stderr(&o)
+        );
     }
     let o = prescreen(&[
         "fill",
