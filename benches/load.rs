@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo bench --bench load`. Figures are recorded in docs/performance.md.
 
+// A benchmark is not the patient path: failing loudly on a broken generator is right.
+#![allow(clippy::panic)]
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -223,7 +223,7 @@ fn fill_reports_a_broken_answers_file_with_its_position() {
         ("{\"smoker\": Yes", ":1:"),
         (
             "{\"cigarettes\": Integer(\"my private words\")}",
-            "wrong type of value",
+            ":1:24: expected integer",
         ),
         ("\u{0}\u{1}binary", ":1:"),
         ("", ":1:"),
