@@ -222,16 +222,13 @@ pub fn render_all(diagnostics: &[Diagnostic], path: &str) -> String {
     out
 }
 
-/// "did you mean `smoker`?" for the closest candidate, when one is close enough to be a typo.
-pub fn did_you_mean<'a>(
-    wrong: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+/// "did you mean `smoker`?" for the closest known name, when one is close enough to be a typo.
+pub fn did_you_mean<'a>(wrong: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(wrong, candidate);
+    for name in names {
+        let score = strsim::jaro_winkler(wrong, name);
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, candidate));
+            best = Some((score, name));
         }
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))

@@ -200,7 +200,7 @@ impl Session {
         Ok(self.fire_safety_rules())
     }
 
-    /// Removes an answer (the patient cleared it).
+    /// Removes an answer (the patient took it back).
     pub fn clear(&mut self, i: ItemIdx) {
         self.answers.remove(&i);
     }

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod cli;
+mod clinical;
 mod properties;
 mod scenario;
 mod scenarios;

@@ -1,0 +1,437 @@
+//! The ketamine-candidacy questionnaire: realistic answer sets give their expected flags, scores
+//! and skipped items; every flag is proven raised and proven absent; instrument scores band at
+//! the published edges; the self-harm item behaves; no text reads as a treatment decision.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use prescreen::engine::answers_file::{AnswersFile, fill};
+use prescreen::engine::summary::{Status, Summary};
+use prescreen::engine::{Answer, FixedClock, Level, Questionnaire, Session};
+use serde::Deserialize;
+
+use crate::repo;
+use crate::scenario::{load, test_time};
+
+const QUESTIONNAIRE: &str = "questionnaires/ketamine_candidacy.ron";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Expect", deny_unknown_fields)]
+struct Expect {
+    language: String,
+    flags: Vec<String>,
+    alerts: Vec<String>,
+    scores: BTreeMap<String, String>,
+    not_asked: Vec<String>,
+    declined: Vec<String>,
+}
+
+fn fixtures() -> Vec<(String, PathBuf, Expect)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo("tests/fixtures/answers")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(stem) = name
+            .strip_suffix(".ron")
+            .filter(|s| !s.ends_with(".expect"))
+        {
+            let expect_path = path.with_file_name(format!("{stem}.expect.ron"));
+            let text = std::fs::read_to_string(&expect_path)
+                .unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
+            let expect: Expect =
+                ron::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
+            out.push((stem.to_owned(), path, expect));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 4, "answer fixtures missing");
+    out
+}
+
+fn summarize(q: &Arc<Questionnaire>, path: &std::path::Path, lang: &str) -> Summary {
+    let file = AnswersFile::parse(&std::fs::read(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let clock = Arc::new(FixedClock::new(test_time()));
+    match fill(q.clone(), file, lang, clock) {
+        Ok(session) => Summary::build(&session, test_time()),
+        Err(errors) => panic!(
+            "{}:\n{}",
+            path.display(),
+            errors
+                .iter()
+                .map(|e| format!("  {e}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+fn statuses(s: &Summary) -> BTreeMap<String, Status> {
+    s.sections
+        .iter()
+        .flat_map(|sec| &sec.items)
+        .map(|i| (i.id.clone(), i.status.clone()))
+        .collect()
+}
+
+#[test]
+fn answer_fixtures_give_their_expected_results() {
+    let q = load(QUESTIONNAIRE);
+    let mut failures = Vec::new();
+    for (name, path, expect) in fixtures() {
+        let s = summarize(&q, &path, &expect.language);
+        let mut fail = |what: String| failures.push(format!("{name}: {what}"));
+        if s.language != expect.language {
+            fail(format!("language {} ≠ {}", s.language, expect.language));
+        }
+        let flags: BTreeSet<_> = s.flags.iter().map(|f| f.id.clone()).collect();
+        let want: BTreeSet<_> = expect.flags.iter().cloned().collect();
+        if flags != want {
+            fail(format!("flags raised {flags:?}, expected {want:?}"));
+        }
+        let alerts: Vec<_> = s.alerts.iter().map(|a| a.rule.clone()).collect();
+        if alerts != expect.alerts {
+            fail(format!("alerts {alerts:?}, expected {:?}", expect.alerts));
+        }
+        let scores: BTreeMap<_, _> = s
+            .scores
+            .iter()
+            .map(|r| (r.id.clone(), r.describe()))
+            .collect();
+        if scores != expect.scores {
+            fail(format!("scores {scores:?}, expected {:?}", expect.scores));
+        }
+        let status = statuses(&s);
+        for id in &expect.not_asked {
+            if !matches!(status.get(id), Some(Status::NotAsked { .. })) {
+                fail(format!(
+                    "`{id}` should be not asked, is {:?}",
+                    status.get(id)
+                ));
+            }
+        }
+        for id in &expect.declined {
+            if status.get(id) != Some(&Status::Declined) {
+                fail(format!(
+                    "`{id}` should be declined, is {:?}",
+                    status.get(id)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_flag_is_raised_by_a_fixture_and_none_by_the_quiet_one() {
+    let q = load(QUESTIONNAIRE);
+    let all: BTreeSet<String> = q.flags.iter().map(|f| f.id.clone()).collect();
+    let mut raised = BTreeSet::new();
+    for (name, _, expect) in fixtures() {
+        if name == "no_flags" {
+            assert!(expect.flags.is_empty(), "no_flags must expect no flag");
+        }
+        raised.extend(expect.flags);
+    }
+    let never: Vec<_> = all.difference(&raised).collect();
+    assert!(never.is_empty(), "flags no fixture raises: {never:?}");
+    assert!(
+        fixtures().iter().any(|(n, _, _)| n == "no_flags"),
+        "a fixture with no flags proves each flag can be absent"
+    );
+    assert!(
+        fixtures().iter().any(|(_, _, e)| e.language == "es"),
+        "a Spanish fixture"
+    );
+    assert!(
+        fixtures()
+            .iter()
+            .any(|(n, _, _)| n == "declines_everything")
+    );
+}
+
+/// A session on the quiet fixture's answers, with the instrument items replaced.
+fn with_items(items: &[(&str, u32)]) -> (Session, Arc<Questionnaire>) {
+    let q = load(QUESTIONNAIRE);
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let mut session = Session::new(q.clone(), "en", clock);
+    for (id, v) in items {
+        let i = q.find(id).unwrap();
+        session
+            .set(i, Answer::Choice(v.to_string()))
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+    (session, q)
+}
+
+/// Item values summing to `total`, filling from the first item, each 0–3; the last item is
+/// filled last (for the PHQ-9 that is item 9, kept at 0 unless the total needs it).
+fn spread(prefix: &str, n: usize, total: u32) -> Vec<(String, u32)> {
+    let mut left = total;
+    (1..=n)
+        .map(|k| {
+            let v = left.min(3);
+            left -= v;
+            (format!("{prefix}{k}"), v)
+        })
+        .collect()
+}
+
+fn band_at(prefix: &str, n: usize, score: &str, total: u32) -> (Summary, String) {
+    let items = spread(prefix, n, total);
+    let refs: Vec<(&str, u32)> = items.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let (session, _) = with_items(&refs);
+    let s = Summary::build(&session, test_time());
+    let r = s.scores.iter().find(|r| r.id == score).unwrap();
+    assert!(r.complete, "{score} at {total} should be complete");
+    assert_eq!(r.sum, total);
+    let band = r.band.as_ref().map(|b| b.label.clone()).unwrap_or_default();
+    (s, band)
+}
+
+#[test]
+fn phq9_band_edges() {
+    for (total, band) in [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately severe"),
+        (19, "moderately severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ] {
+        let (s, got) = band_at("phq9_", 9, "phq9", total);
+        assert_eq!(got, band, "PHQ-9 total {total}");
+        let flags: Vec<_> = s.flags.iter().map(|f| f.id.as_str()).collect();
+        let band_flag = match band {
+            "moderate" => Some("phq9_moderate"),
+            "moderately severe" => Some("phq9_moderately_severe"),
+            "severe" => Some("phq9_severe"),
+            _ => None,
+        };
+        for f in ["phq9_moderate", "phq9_moderately_severe", "phq9_severe"] {
+            assert_eq!(
+                flags.contains(&f),
+                band_flag == Some(f),
+                "PHQ-9 total {total}: {flags:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn gad7_band_edges() {
+    for (total, band) in [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ] {
+        let (s, got) = band_at("gad7_", 7, "gad7", total);
+        assert_eq!(got, band, "GAD-7 total {total}");
+        let flags: Vec<_> = s.flags.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            flags.contains(&"gad7_moderate"),
+            band == "moderate",
+            "GAD-7 {total}: {flags:?}"
+        );
+        assert_eq!(
+            flags.contains(&"gad7_severe"),
+            band == "severe",
+            "GAD-7 {total}: {flags:?}"
+        );
+    }
+}
+
+#[test]
+fn an_incomplete_phq9_is_reported_incomplete_never_imputed() {
+    let items: Vec<(String, u32)> = (1..=8).map(|k| (format!("phq9_{k}"), 2)).collect();
+    let refs: Vec<(&str, u32)> = items.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let (session, _) = with_items(&refs);
+    let s = Summary::build(&session, test_time());
+    let r = s.scores.iter().find(|r| r.id == "phq9").unwrap();
+    assert_eq!(r.describe(), "incomplete: 8 of 9 answered (partial sum 16)");
+    assert!(
+        s.flags
+            .iter()
+            .all(|f| !f.id.starts_with("phq9_") || f.id == "phq9_item9_unanswered")
+    );
+    assert!(
+        s.flags.iter().any(|f| f.id == "phq9_item9_unanswered"),
+        "item 9 unanswered is flagged"
+    );
+}
+
+#[test]
+fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
+    for value in ["1", "2", "3"] {
+        let (mut session, q) = with_items(&[]);
+        let alerts = session
+            .set(q.find("phq9_9").unwrap(), Answer::Choice(value.into()))
+            .unwrap();
+        assert_eq!(alerts.len(), 1, "fires the moment item 9 = {value}");
+        let rule = &q.safety[alerts[0].rule];
+        for (lang, needles) in [
+            (
+                "en",
+                &["988", "988lifeline.org", "838255", "911", "staff"][..],
+            ),
+            ("es", &["988", "1-888-628-9454", "911", "personal"][..]),
+        ] {
+            let message = rule.message.get(lang);
+            for n in needles {
+                assert!(
+                    message.contains(n),
+                    "{lang} crisis message lacks {n}: {message}"
+                );
+            }
+        }
+        let s = Summary::build(&session, test_time());
+        let urgent: Vec<_> = s
+            .flags
+            .iter()
+            .filter(|f| f.level == Level::Urgent)
+            .map(|f| f.id.as_str())
+            .collect();
+        assert_eq!(urgent, ["self_harm_thoughts"]);
+        assert_eq!(s.alerts.len(), 1);
+    }
+    let (mut session, q) = with_items(&[]);
+    assert!(
+        session
+            .set(q.find("phq9_9").unwrap(), Answer::Choice("0".into()))
+            .unwrap()
+            .is_empty()
+    );
+    let s = Summary::build(&session, test_time());
+    assert!(
+        s.flags
+            .iter()
+            .all(|f| f.id != "self_harm_thoughts" && f.id != "phq9_item9_unanswered")
+    );
+}
+
+#[test]
+fn instruments_carry_their_loinc_codes() {
+    let q = load(QUESTIONNAIRE);
+    let code = |id: &str| {
+        q.item(q.find(id).unwrap())
+            .code
+            .as_ref()
+            .map(|c| (c.system.clone(), c.code.clone()))
+    };
+    let loinc = |c: &str| Some(("http://loinc.org".to_owned(), c.to_owned()));
+    for (id, c) in [
+        ("phq9_1", "44250-9"),
+        ("phq9_9", "44260-8"),
+        ("phq9_difficulty", "69722-7"),
+        ("gad7_1", "69725-0"),
+        ("gad7_7", "69736-7"),
+    ] {
+        assert_eq!(code(id), loinc(c), "{id}");
+    }
+    let score = |id: &str| {
+        q.scores
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.code.clone())
+            .map(|c| c.code)
+    };
+    assert_eq!(score("phq9").as_deref(), Some("44261-6"));
+    assert_eq!(score("gad7").as_deref(), Some("70274-6"));
+    let phq1 = q.item(q.find("phq9_1").unwrap());
+    let answer_codes: Vec<_> = phq1
+        .kind
+        .options()
+        .iter()
+        .filter_map(|o| o.code.as_ref().map(|c| c.code.as_str()))
+        .collect();
+    assert_eq!(
+        answer_codes,
+        ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
+    );
+    assert_eq!(
+        phq1.text.get("en"),
+        "Little interest or pleasure in doing things"
+    );
+    assert!(
+        q.attribution
+            .iter()
+            .any(|a| a.contains("Copyright © Pfizer Inc."))
+    );
+}
+
+/// Words that would read as a treatment decision. The app highlights; it never decides.
+const VERDICTS: [&str; 9] = [
+    "eligible",
+    "ineligible",
+    "eligibility",
+    "contraindicated",
+    "contraindication",
+    "cleared",
+    "approved",
+    "candidate",
+    "disqualified",
+];
+
+fn verdict_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| VERDICTS.contains(&w.as_str()))
+        .collect()
+}
+
+#[test]
+fn no_text_reads_as_a_treatment_decision() {
+    for entry in std::fs::read_dir(repo("questionnaires")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            verdict_words(&text),
+            Vec::<String>::new(),
+            "{}",
+            path.display()
+        );
+    }
+    let q = load(QUESTIONNAIRE);
+    for (_, path, expect) in fixtures() {
+        let text = summarize(&q, &path, &expect.language).to_ron();
+        assert_eq!(
+            verdict_words(&text),
+            Vec::<String>::new(),
+            "summary of {}",
+            path.display()
+        );
+    }
+    assert_eq!(
+        verdict_words("Not a candidate; ineligible"),
+        ["candidate", "ineligible"],
+        "the check itself works"
+    );
+}
+
+#[test]
+fn clinical_content_doc_lists_every_flag_as_the_questionnaire_has_it() {
+    let q = load(QUESTIONNAIRE);
+    let doc = std::fs::read_to_string(repo("docs/clinical-content.md")).unwrap();
+    for f in &q.flags {
+        let level = match f.level {
+            Level::Review => "Review",
+            Level::Urgent => "Urgent",
+        };
+        let row = format!("| `{}` | {level} | {} | {} |", f.id, f.text, f.source);
+        assert!(
+            doc.contains(&row),
+            "docs/clinical-content.md lacks or misstates:\n{row}"
+        );
+    }
+    assert!(doc.contains("qualified medical translator"));
+}
