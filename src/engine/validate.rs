@@ -1032,29 +1032,21 @@ impl<'s, 'r> Validator<'s, 'r> {
                 }
             }
             RawExpr::Age(r) => {
-                let i = self.item_ref(r, scope, at, owner)?;
-                let p = self.pos(r, at);
-                if !matches!(self.items[i.0].kind, Kind::Date { .. }) {
-                    let msg = format!(
-                        "`Age` needs a date item, but `{r}` is {}",
-                        self.items[i.0].kind.describe()
-                    );
-                    self.error(Code::TypeMismatch, p, msg);
-                    return None;
-                }
+                let (i, p) =
+                    self.item_of_kind(r, scope, at, owner, "`Age` needs a date item", |k| {
+                        matches!(k, Kind::Date { .. })
+                    })?;
                 Some((Expr::Age(i), ExprType::Number, p))
             }
             RawExpr::Count(r) => {
-                let i = self.item_ref(r, scope, at, owner)?;
-                let p = self.pos(r, at);
-                if !matches!(self.items[i.0].kind, Kind::Group { .. }) {
-                    let msg = format!(
-                        "`Count` needs a repeating group, but `{r}` is {}",
-                        self.items[i.0].kind.describe()
-                    );
-                    self.error(Code::TypeMismatch, p, msg);
-                    return None;
-                }
+                let (i, p) = self.item_of_kind(
+                    r,
+                    scope,
+                    at,
+                    owner,
+                    "`Count` needs a repeating group",
+                    |k| matches!(k, Kind::Group { .. }),
+                )?;
                 Some((Expr::Count(i), ExprType::Number, p))
             }
             RawExpr::Score(s) => {
@@ -1063,6 +1055,27 @@ impl<'s, 'r> Validator<'s, 'r> {
                 Some((Expr::Score(i), ExprType::Number, p))
             }
         }
+    }
+
+    /// Resolves a reference that must name an item of a certain kind (`Age` of a date).
+    fn item_of_kind(
+        &mut self,
+        r: &Str<'_>,
+        scope: Scope,
+        at: Position,
+        owner: Option<ItemIdx>,
+        needs: &str,
+        ok: impl Fn(&Kind) -> bool,
+    ) -> Option<(ItemIdx, Position)> {
+        let i = self.item_ref(r, scope, at, owner)?;
+        let p = self.pos(r, at);
+        let kind = &self.items[i.0].kind;
+        if !ok(kind) {
+            let msg = format!("{needs}, but `{r}` is {}", kind.describe());
+            self.error(Code::TypeMismatch, p, msg);
+            return None;
+        }
+        Some((i, p))
     }
 
     fn score(&mut self, rs: &RawScore<'_>, n: usize, fallback: Position) -> Score {

@@ -69,6 +69,21 @@ const GOOD_ANSWERS: &str = r#"{
     "self_harm": Choice("0"),
 }"#;
 
+/// `prescreen fill questionnaires/demo.ron --answers ANSWERS --out OUT [EXTRA…]`.
+fn fill_demo(answers: &str, out: &Path, extra: &[&str]) -> Output {
+    let demo = repo("questionnaires/demo.ron");
+    let mut args = vec![
+        "fill",
+        demo.to_str().unwrap(),
+        "--answers",
+        answers,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    prescreen(&args)
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -81,15 +96,7 @@ fn fill_writes_a_summary_that_reads_back_identically() {
     let answers = write(dir.path(), "answers.ron", GOOD_ANSWERS);
     let out = dir.path().join("outbox");
     std::fs::create_dir(&out).unwrap();
-    let demo = repo("questionnaires/demo.ron");
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        &answers,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = fill_demo(&answers, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let path = stdout(&o).trim().to_owned();
     let name = Path::new(&path)
@@ -136,30 +143,11 @@ fn fill_writes_a_summary_that_reads_back_identically() {
 fn fill_in_spanish() {
     let dir = tempfile::tempdir().unwrap();
     let answers = write(dir.path(), "a.ron", GOOD_ANSWERS);
-    let demo = repo("questionnaires/demo.ron");
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        &answers,
-        "--lang",
-        "es",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
+    let o = fill_demo(&answers, dir.path(), &["--lang", "es"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let summary = Summary::from_ron(&std::fs::read(stdout(&o).trim()).unwrap()).unwrap();
     assert_eq!(summary.language, "es");
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        &answers,
-        "--lang",
-        "fr",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
+    let o = fill_demo(&answers, dir.path(), &["--lang", "fr"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("`fr` is not a language of demo"));
 }
@@ -182,15 +170,7 @@ fn fill_lists_every_problem_by_item_id_and_writes_nothing() {
     );
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let demo = repo("questionnaires/demo.ron");
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        &answers,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = fill_demo(&answers, &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     for expected in [
@@ -214,7 +194,6 @@ fn fill_lists_every_problem_by_item_id_and_writes_nothing() {
 #[test]
 fn fill_reports_a_broken_answers_file_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = repo("questionnaires/demo.ron");
     for (text, expected) in [
         (
             "{\"smoker\": Yes,\n \"dob\": Dat(\"1980-01-01\")}",
@@ -229,14 +208,7 @@ fn fill_reports_a_broken_answers_file_with_its_position() {
         ("", ":1:"),
     ] {
         let answers = write(dir.path(), "broken.ron", text);
-        let o = prescreen(&[
-            "fill",
-            demo.to_str().unwrap(),
-            "--answers",
-            &answers,
-            "--out",
-            dir.path().to_str().unwrap(),
-        ]);
+        let o = fill_demo(&answers, dir.path(), &[]);
         assert_eq!(o.status.code(), Some(1), "{text:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(expected), "{text:?}: {}", stderr(&o));
         assert!(
@@ -245,12 +217,7 @@ fn fill_reports_a_broken_answers_file_with_its_position() {
             stderr(&o)
         );
     }
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        "/nonexistent.ron",
-    ]);
+    let o = fill_demo("/nonexistent.ron", dir.path(), &[]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -258,26 +225,11 @@ fn fill_reports_a_broken_answers_file_with_its_position() {
 fn fill_into_a_missing_folder_creates_it_and_a_file_in_the_way_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let answers = write(dir.path(), "a.ron", GOOD_ANSWERS);
-    let demo = repo("questionnaires/demo.ron");
     let nested = dir.path().join("a/b/outbox");
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        &answers,
-        "--out",
-        nested.to_str().unwrap(),
-    ]);
+    let o = fill_demo(&answers, &nested, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let blocker = write(dir.path(), "not-a-folder", "x");
-    let o = prescreen(&[
-        "fill",
-        demo.to_str().unwrap(),
-        "--answers",
-        &answers,
-        "--out",
-        &blocker,
-    ]);
+    let o = fill_demo(&answers, Path::new(&blocker), &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains("Ana"), "no patient data in errors");
 }
