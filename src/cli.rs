@@ -23,7 +23,18 @@ use crate::outbox;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no subcommand: the questionnaire the kiosk runs (default: the built-in
+    /// ketamine-candidacy questionnaire).
+    #[arg(long, value_name = "FILE")]
+    pub questionnaire: Option<PathBuf>,
+    /// With no subcommand: the folder summaries and alerts are written to (default: the outbox).
+    #[arg(long, value_name = "DIR")]
+    pub outbox: Option<PathBuf>,
 }
+
+/// The questionnaire the kiosk runs when none is named: compiled in, so the program works from
+/// any folder.
+pub const BUILT_IN: &[u8] = include_bytes!("../questionnaires/ketamine_candidacy.ron");
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -66,11 +77,29 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             lang,
             out: dir,
         }) => run_fill(&questionnaire, &answers, lang.as_deref(), dir, out, err),
-        None => {
-            let _ = writeln!(
-                err,
-                "prescreen: the patient app is not part of this build yet; see `prescreen --help` for the commands"
-            );
+        None => kiosk(cli.questionnaire, cli.outbox, err),
+    }
+}
+
+/// Opens the patient kiosk. A questionnaire that does not load opens a staff-facing error
+/// screen with its diagnostics rather than failing to start.
+fn kiosk(questionnaire: Option<PathBuf>, outbox: Option<PathBuf>, err: &mut dyn Write) -> i32 {
+    let q = match &questionnaire {
+        Some(path) => Questionnaire::load(path).map_err(|e| e.to_string()),
+        None => Questionnaire::from_bytes(BUILT_IN)
+            .map_err(|d| diagnostic::render_all(&d, "ketamine_candidacy.ron (built in)")),
+    };
+    let Some(outbox) = outbox.or_else(outbox::default_dir) else {
+        let _ = writeln!(
+            err,
+            "error: this system has no data folder for the outbox; pass --outbox DIR"
+        );
+        return 2;
+    };
+    match crate::gui::run(q.map(Arc::new), outbox, Arc::new(SystemClock)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot open the window: {e}");
             2
         }
     }

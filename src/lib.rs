@@ -7,8 +7,10 @@
 //!
 //! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
-//! - [`cli`]: the command line (`check`, `fill`).
+//! - [`gui`]: the patient kiosk (egui), a thin view over the engine.
+//! - [`cli`]: the command line (`check`, `fill`; no subcommand opens the kiosk).
 
 pub mod cli;
 pub mod engine;
+pub mod gui;
 pub mod outbox;

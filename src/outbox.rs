@@ -15,6 +15,9 @@ use chrono::{DateTime, Utc};
 /// Extension of summary files.
 pub const SUMMARY_SUFFIX: &str = ".summary.ron";
 
+/// Extension of urgent-alert records, written the moment a safety rule fires.
+pub const ALERT_SUFFIX: &str = ".alert.ron";
+
 /// The default outbox: `<platform data dir>/prescreen/outbox`.
 pub fn default_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "prescreen").map(|d| d.data_dir().join("outbox"))

@@ -90,6 +90,8 @@ pub enum Invalid {
     Required,
     /// The item is not shown (its condition is false), so it cannot be answered.
     NotShown,
+    /// Day, month and year that make no date (31 February).
+    NotADate,
 }
 
 impl fmt::Display for Invalid {
@@ -131,6 +133,7 @@ impl fmt::Display for Invalid {
                 write!(f, "entry {entry}, `{item}`: {error}")
             }
             Invalid::Required => f.write_str("this question needs an answer"),
+            Invalid::NotADate => f.write_str("please enter a real date: day, month and year"),
             Invalid::NotShown => {
                 f.write_str("this question is not shown for the answers given so far")
             }

@@ -55,6 +55,17 @@ pub struct QuestionnaireInfo {
     pub title: String,
 }
 
+impl QuestionnaireInfo {
+    pub fn of(q: &Questionnaire) -> Self {
+        QuestionnaireInfo {
+            id: q.id.clone(),
+            version: q.version.clone(),
+            sha256: q.sha256.clone(),
+            title: q.title.default_text().to_owned(),
+        }
+    }
+}
+
 /// A question and its answer, as shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
@@ -147,6 +158,57 @@ pub enum Status {
     NotAsked { reason: String },
     /// A repeating group: its entries, each a list of items.
     Entries(Vec<Vec<ItemSummary>>),
+}
+
+/// An urgent alert, written to the outbox the moment a safety rule fires, so staff watching
+/// the outbox learn of it even if the patient walks away before submitting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UrgentAlert {
+    pub schema: u32,
+    pub questionnaire: QuestionnaireInfo,
+    pub rule: String,
+    pub alert: String,
+    pub at: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    /// Identity answers given so far (name, date of birth), so staff know whom to find.
+    pub identity: Vec<Field>,
+}
+
+impl UrgentAlert {
+    pub fn build(session: &Session, alert: &super::session::Alert) -> UrgentAlert {
+        let q = session.questionnaire();
+        let rule = q.safety.get(alert.rule);
+        let lang = session.language();
+        let visible = session.visibility();
+        let ev = Eval::new(q, session.answers(), session.today(), &visible);
+        UrgentAlert {
+            schema: SCHEMA,
+            questionnaire: QuestionnaireInfo::of(q),
+            rule: rule.map_or_else(String::new, |r| r.id.clone()),
+            alert: rule.map_or_else(String::new, |r| r.alert.clone()),
+            at: alert.at,
+            started_at: session.started_at(),
+            identity: q
+                .identity
+                .iter()
+                .filter_map(|&i| {
+                    let item = q.item(i);
+                    ev.effective(i).map(|a| Field {
+                        item: item.id.clone(),
+                        question: item.text.default_text().to_owned(),
+                        answer: answer::display(q, item, a, lang),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .new_line("\n".to_owned());
+        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+    }
 }
 
 /// What can be wrong with a summary file.
@@ -343,12 +405,7 @@ impl Summary {
         Summary {
             digest: String::new(),
             schema: SCHEMA,
-            questionnaire: QuestionnaireInfo {
-                id: q.id.clone(),
-                version: q.version.clone(),
-                sha256: q.sha256.clone(),
-                title: q.title.default_text().to_owned(),
-            },
+            questionnaire: QuestionnaireInfo::of(q),
             language: lang.to_owned(),
             default_language: default.to_owned(),
             started_at: session.started_at(),

@@ -4,6 +4,7 @@
 mod architecture;
 mod cli;
 mod clinical;
+mod kiosk;
 mod properties;
 mod scenario;
 mod scenarios;

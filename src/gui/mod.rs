@@ -1,0 +1,678 @@
+//! The patient kiosk: a thin egui view over the engine's [`Session`].
+//!
+//! Screens: Welcome → Intro → one question per page → Review → Thank you → (hard reset) →
+//! Welcome. Every rule (what is shown, required, valid; when a safety rule fires) is the
+//! engine's; this module only draws the session and turns taps into `set` / `forward` / `back`.
+//!
+//! Rendering collects [`Action`]s and applies them after the frame's widgets are drawn, so the
+//! drawing code only reads the session.
+
+mod strings;
+pub mod theme;
+mod widgets;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui::{self, Align, Layout, RichText, ScrollArea, Vec2};
+
+use crate::engine::summary::{Summary, UrgentAlert};
+use crate::engine::{
+    Alert, Answer, Clock, Cursor, Invalid, ItemIdx, Questionnaire, Session, answer,
+};
+use crate::outbox;
+pub use strings::{Strings, strings};
+use widgets::Edit;
+
+/// Seconds the thank-you screen stays before the kiosk resets for the next patient.
+pub const THANKS_SECONDS: f64 = 20.0;
+
+/// What the kiosk is showing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Welcome,
+    Intro,
+    /// The session's cursor decides which question or the review page.
+    Questions,
+    /// A safety rule fired: its message, full screen, until acknowledged.
+    Crisis(usize),
+    Thanks,
+    /// Submitting failed: the answers are kept; staff can fix the outbox and retry.
+    SaveFailed(String),
+    /// The questionnaire did not load: staff-facing diagnostics, no patient flow.
+    Broken(String),
+}
+
+/// One thing the patient did this frame.
+enum Action {
+    Start(String),
+    Begin,
+    Edit(ItemIdx, Edit),
+    Next,
+    Back,
+    Jump(ItemIdx),
+    Submit,
+    Retry,
+    AcknowledgeCrisis,
+    Zoom(i32),
+    ToggleContrast,
+}
+
+pub struct Kiosk {
+    q: Option<Arc<Questionnaire>>,
+    clock: Arc<dyn Clock>,
+    outbox: PathBuf,
+    screen: Screen,
+    session: Option<Session>,
+    /// Text typed into number, date and text fields, not yet accepted as an answer.
+    drafts: BTreeMap<String, String>,
+    /// The message next to the current answer ("Please enter a number between …").
+    message: Option<String>,
+    zoom_step: usize,
+    high_contrast: bool,
+    /// The patient's language, kept past the session for the thank-you screen; reset with it.
+    language: Option<String>,
+    /// Salts widget ids: a new session never meets the previous one's widget state.
+    generation: u64,
+    thanks_until: Option<f64>,
+    /// The last outbox write, for staff: a path or the reason it failed.
+    pub last_write: Option<Result<PathBuf, String>>,
+}
+
+impl Kiosk {
+    pub fn new(
+        q: Result<Arc<Questionnaire>, String>,
+        outbox: PathBuf,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let (q, screen) = match q {
+            Ok(q) => (Some(q), Screen::Welcome),
+            Err(diagnostics) => (None, Screen::Broken(diagnostics)),
+        };
+        Kiosk {
+            q,
+            clock,
+            outbox,
+            screen,
+            session: None,
+            drafts: BTreeMap::new(),
+            message: None,
+            zoom_step: 0,
+            high_contrast: false,
+            language: None,
+            generation: 0,
+            thanks_until: None,
+            last_write: None,
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// Everything one patient left behind is dropped: answers (zeroized by the session),
+    /// drafts, messages, language, zoom, contrast, and egui's own text-edit state and focus.
+    pub fn reset(&mut self, ctx: &egui::Context) {
+        self.session = None;
+        for draft in self.drafts.values_mut() {
+            zeroize::Zeroize::zeroize(draft);
+        }
+        self.drafts.clear();
+        self.message = None;
+        self.zoom_step = 0;
+        self.high_contrast = false;
+        self.language = None;
+        self.thanks_until = None;
+        self.generation += 1;
+        self.screen = Screen::Welcome;
+        ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
+        ctx.memory_mut(|m| {
+            if let Some(id) = m.focused() {
+                m.surrender_focus(id);
+            }
+        });
+        ctx.set_zoom_factor(1.0);
+        theme::set_contrast(ctx, false);
+    }
+
+    fn lang(&self) -> String {
+        match (&self.language, &self.q) {
+            (Some(l), _) => l.clone(),
+            (None, Some(q)) => q.default_language().to_owned(),
+            (None, None) => "en".to_owned(),
+        }
+    }
+
+    /// Draws the kiosk for one frame and applies what the patient did.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if let (Screen::Thanks, Some(until)) = (&self.screen, self.thanks_until) {
+            let now = ctx.input(|i| i.time);
+            if now >= until {
+                self.reset(&ctx);
+            } else {
+                ctx.request_repaint_after_secs((until - now) as f32);
+            }
+        }
+        let mut actions = Vec::new();
+        let frame =
+            egui::Frame::central_panel(ui.style()).inner_margin(egui::Margin::symmetric(48, 28));
+        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            ui.set_max_width(1100.0_f32.min(ui.available_width()));
+            ui.push_id(self.generation, |ui| self.draw(ui, &mut actions));
+        });
+        for action in actions {
+            self.apply(action, &ctx);
+        }
+    }
+
+    fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let lang = self.lang();
+        let t = strings(&lang);
+        match self.screen.clone() {
+            Screen::Broken(diagnostics) => {
+                ui.heading("This questionnaire could not be loaded");
+                ui.label("Staff: fix the file below (or choose another with --questionnaire) and restart prescreen.");
+                ScrollArea::vertical().show(ui, |ui| {
+                    ui.label(RichText::new(diagnostics).monospace().size(16.0));
+                });
+            }
+            Screen::Welcome => self.draw_welcome(ui, actions),
+            Screen::Intro => {
+                toolbar(ui, t, actions);
+                ui.heading(t.intro_title);
+                ui.add_space(12.0);
+                ui.label(RichText::new(t.intro_body).size(theme::QUESTION * 0.9));
+                ui.add_space(24.0);
+                if big_button(ui, t.begin).clicked() {
+                    actions.push(Action::Begin);
+                }
+            }
+            Screen::Questions => self.draw_questions(ui, t, &lang, actions),
+            Screen::Crisis(rule) => {
+                let message = self
+                    .q
+                    .as_ref()
+                    .and_then(|q| q.safety.get(rule))
+                    .map_or(String::new(), |r| r.message.get(&lang).to_owned());
+                ui.add_space(24.0);
+                ui.label(RichText::new(message).size(theme::QUESTION));
+                ui.add_space(24.0);
+                if big_button(ui, t.crisis_continue).clicked() {
+                    actions.push(Action::AcknowledgeCrisis);
+                }
+            }
+            Screen::Thanks => {
+                ui.add_space(60.0);
+                ui.vertical_centered(|ui| {
+                    ui.heading(t.thanks_title);
+                    ui.add_space(20.0);
+                    ui.label(RichText::new(t.thanks_body).size(theme::QUESTION));
+                });
+            }
+            Screen::SaveFailed(_) => {
+                ui.heading(t.save_failed_title);
+                ui.add_space(12.0);
+                ui.label(t.save_failed_body);
+                ui.add_space(24.0);
+                if big_button(ui, t.retry).clicked() {
+                    actions.push(Action::Retry);
+                }
+            }
+        }
+    }
+
+    fn draw_welcome(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let Some(q) = self.q.clone() else { return };
+        let default = q.default_language().to_owned();
+        ui.add_space(40.0);
+        ui.vertical_centered(|ui| {
+            ui.heading(q.title.get(&default));
+            ui.add_space(40.0);
+            // Each language is named in its own language; tapping one starts in it.
+            for lang in &q.languages {
+                let name = strings(lang).language_name;
+                let label = format!("{} — {name}", strings(lang).start);
+                if ui
+                    .add_sized(
+                        [420.0, 90.0],
+                        egui::Button::new(RichText::new(label).size(theme::QUESTION)),
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::Start(lang.clone()));
+                }
+                ui.add_space(16.0);
+            }
+        });
+    }
+
+    fn draw_questions(
+        &mut self,
+        ui: &mut egui::Ui,
+        t: &Strings,
+        lang: &str,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(session) = &self.session else { return };
+        let q = session.questionnaire().clone();
+        toolbar(ui, t, actions);
+        let (answered, asked) = session.progress();
+        match session.cursor() {
+            Cursor::Start => {}
+            Cursor::Review => {
+                ui.heading(t.review_title);
+                ui.label(t.review_body);
+                self.draw_review(ui, t, lang, actions);
+                ui.add_space(16.0);
+                ui.horizontal(|ui| {
+                    if big_button(ui, t.back).clicked() {
+                        actions.push(Action::Back);
+                    }
+                    if big_button(ui, t.submit).clicked() {
+                        actions.push(Action::Submit);
+                    }
+                });
+            }
+            Cursor::Item(idx) => {
+                let item = q.item(idx);
+                let section = &q.sections[item.section];
+                ui.label(
+                    RichText::new(section.title.get(lang))
+                        .size(theme::BODY)
+                        .strong(),
+                );
+                let fraction = if asked == 0 {
+                    0.0
+                } else {
+                    answered as f32 / asked as f32
+                };
+                ui.horizontal(|ui| {
+                    ui.scope(|ui| {
+                        ui.visuals_mut().extreme_bg_color = egui::Color32::from_gray(205);
+                        ui.add(
+                            egui::ProgressBar::new(fraction)
+                                .desired_height(14.0)
+                                .desired_width(ui.available_width() * 0.6),
+                        );
+                    });
+                    ui.label(format!("{answered} / {asked} {}", t.answered_of));
+                });
+                ui.add_space(12.0);
+                let body_height = ui.available_height() - theme::TARGET - 40.0;
+                ScrollArea::vertical()
+                    .max_height(body_height.max(120.0))
+                    .scroll_source(egui::scroll_area::ScrollSource::ALL)
+                    .show(ui, |ui| {
+                        let question =
+                            ui.label(RichText::new(item.text.get(lang)).size(theme::QUESTION));
+                        if let Some(help) = &item.help {
+                            ui.label(RichText::new(help.get(lang)).size(theme::BODY * 0.9).weak());
+                        }
+                        if item.kind.is_question() {
+                            let hint = if session.is_required(idx) {
+                                t.required_hint
+                            } else {
+                                t.skip_hint
+                            };
+                            ui.label(RichText::new(hint).italics());
+                        }
+                        ui.add_space(8.0);
+                        let key = item.id.clone();
+                        if let Some(edit) = widgets::answer(
+                            ui,
+                            &q,
+                            item,
+                            session.answer(idx),
+                            &mut self.drafts,
+                            &key,
+                            lang,
+                            t,
+                            question.id,
+                        ) {
+                            actions.push(Action::Edit(idx, edit));
+                        }
+                        if let Some(message) = &self.message {
+                            ui.add_space(8.0);
+                            ui.label(
+                                RichText::new(message)
+                                    .color(egui::Color32::from_rgb(170, 0, 0))
+                                    .size(theme::BODY)
+                                    .strong(),
+                            );
+                        }
+                    });
+                ui.with_layout(Layout::bottom_up(Align::Min), |ui| {
+                    ui.horizontal(|ui| {
+                        if big_button(ui, t.back).clicked() {
+                            actions.push(Action::Back);
+                        }
+                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                            if big_button(ui, t.next).clicked() {
+                                actions.push(Action::Next);
+                            }
+                        });
+                    });
+                });
+            }
+        }
+    }
+
+    fn draw_review(&self, ui: &mut egui::Ui, t: &Strings, lang: &str, actions: &mut Vec<Action>) {
+        let Some(session) = &self.session else { return };
+        let q = session.questionnaire();
+        let pages = session.visible_pages();
+        let height = ui.available_height() - theme::TARGET - 40.0;
+        ScrollArea::vertical()
+            .max_height(height.max(120.0))
+            .scroll_source(egui::scroll_area::ScrollSource::ALL)
+            .show(ui, |ui| {
+                let mut last_section = usize::MAX;
+                for idx in pages {
+                    let item = q.item(idx);
+                    if !item.kind.is_question() {
+                        continue;
+                    }
+                    if item.section != last_section {
+                        last_section = item.section;
+                        ui.add_space(12.0);
+                        ui.label(
+                            RichText::new(q.sections[item.section].title.get(lang))
+                                .size(theme::QUESTION)
+                                .strong(),
+                        );
+                    }
+                    let shown = session.answer(idx).map_or_else(
+                        || t.not_answered.to_owned(),
+                        |a| {
+                            let mut s = answer::display(q, item, a, lang);
+                            if let Answer::Group(entries) = a {
+                                s = group_summary(q, item, entries, lang);
+                            }
+                            s
+                        },
+                    );
+                    // The whole row is one big button: question, answer, and "Change".
+                    let text = format!("{}\n— {shown}", item.text.get(lang));
+                    let row = ui.add(
+                        egui::Button::new(RichText::new(text).size(theme::BODY))
+                            .wrap()
+                            .min_size(Vec2::new(ui.available_width(), theme::TARGET)),
+                    );
+                    let row = row.accessible_name(format!(
+                        "{}: {} — {}",
+                        t.change,
+                        item.text.get(lang),
+                        shown
+                    ));
+                    if row.clicked() {
+                        actions.push(Action::Jump(idx));
+                    }
+                }
+            });
+    }
+
+    fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        match action {
+            Action::Start(lang) => {
+                if let Some(q) = &self.q {
+                    let session = Session::new(q.clone(), &lang, self.clock.clone());
+                    self.language = Some(session.language().to_owned());
+                    self.session = Some(session);
+                    self.screen = Screen::Intro;
+                }
+            }
+            Action::Begin => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.forward();
+                }
+                self.screen = Screen::Questions;
+            }
+            Action::Edit(idx, edit) => self.edit(idx, edit),
+            Action::Next => self.next(),
+            Action::Back => {
+                self.commit_drafts();
+                self.message = None;
+                if let Some(s) = &mut self.session
+                    && s.back() == Cursor::Start
+                {
+                    self.screen = Screen::Intro;
+                }
+            }
+            Action::Jump(idx) => {
+                self.message = None;
+                if let Some(s) = &mut self.session {
+                    let _ = s.jump(idx);
+                }
+            }
+            Action::Submit | Action::Retry => self.submit(ctx),
+            Action::AcknowledgeCrisis => self.screen = Screen::Questions,
+            Action::Zoom(step) => {
+                let max = theme::ZOOMS.len() as i32 - 1;
+                self.zoom_step = (self.zoom_step as i32 + step).clamp(0, max) as usize;
+                ctx.set_zoom_factor(theme::ZOOMS[self.zoom_step]);
+            }
+            Action::ToggleContrast => {
+                self.high_contrast = !self.high_contrast;
+                theme::set_contrast(ctx, self.high_contrast);
+            }
+        }
+    }
+
+    fn edit(&mut self, idx: ItemIdx, edit: Edit) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        match edit {
+            Edit::Set(answer) => match session.set(idx, answer) {
+                Ok(alerts) => {
+                    self.message = None;
+                    self.raise(alerts);
+                }
+                Err(e) => self.message = Some(strings::invalid(&e, &self.lang())),
+            },
+            Edit::Clear => {
+                session.clear(idx);
+                self.message = None;
+            }
+        }
+    }
+
+    /// Accepts what was typed on the current page; `false` (with a message) when it is not valid.
+    fn commit_drafts(&mut self) -> bool {
+        let Some(session) = &self.session else {
+            return true;
+        };
+        let Cursor::Item(idx) = session.cursor() else {
+            return true;
+        };
+        let q = session.questionnaire().clone();
+        let item = q.item(idx);
+        match widgets::parse_draft(&q, item, session.answer(idx), &self.drafts, &item.id) {
+            None => true,
+            Some(Ok(Some(answer))) => {
+                self.edit(idx, Edit::Set(answer));
+                self.message.is_none()
+            }
+            Some(Ok(None)) => {
+                self.edit(idx, Edit::Clear);
+                true
+            }
+            Some(Err(e)) => {
+                self.message = Some(strings::invalid(&e, &self.lang()));
+                false
+            }
+        }
+    }
+
+    fn next(&mut self) {
+        if !self.commit_drafts() || matches!(self.screen, Screen::Crisis(_)) {
+            return;
+        }
+        let lang = self.lang();
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        match session.forward() {
+            Ok(_) => self.message = None,
+            Err(blocked) => self.message = Some(strings::invalid(&blocked.reason, &lang)),
+        }
+    }
+
+    /// A safety rule fired: write the urgent alert at once, then show the crisis screen.
+    fn raise(&mut self, alerts: Vec<Alert>) {
+        let Some(alert) = alerts.first() else { return };
+        if let Some(session) = &self.session {
+            let record = UrgentAlert::build(session, alert);
+            let name = outbox::file_name(alert.at, outbox::ALERT_SUFFIX);
+            let result = std::fs::create_dir_all(&self.outbox)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    outbox::write_atomic(&self.outbox, &name, record.to_ron().as_bytes())
+                        .map_err(|e| e.to_string())
+                });
+            self.last_write = Some(result);
+        }
+        self.screen = Screen::Crisis(alert.rule);
+    }
+
+    fn submit(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if let Some((idx, reason)) = session.missing().into_iter().next() {
+            let _ = session.jump(idx);
+            self.message = Some(strings::invalid(&reason, &lang));
+            self.screen = Screen::Questions;
+            return;
+        }
+        let now = self.clock.now();
+        let summary = Summary::build(session, now);
+        let name = outbox::file_name(now, outbox::SUMMARY_SUFFIX);
+        let result = std::fs::create_dir_all(&self.outbox)
+            .map_err(|e| format!("cannot create {}: {e}", self.outbox.display()))
+            .and_then(|()| {
+                outbox::write_atomic(&self.outbox, &name, summary.to_ron().as_bytes())
+                    .map_err(|e| e.to_string())
+            });
+        match &result {
+            Ok(_) => {
+                self.screen = Screen::Thanks;
+                self.thanks_until = Some(ctx.input(|i| i.time) + THANKS_SECONDS);
+                // Nothing of the patient's is needed any more.
+                self.session = None;
+                self.drafts.clear();
+                ctx.request_repaint_after_secs(THANKS_SECONDS as f32);
+            }
+            Err(reason) => self.screen = Screen::SaveFailed(reason.clone()),
+        }
+        self.last_write = Some(result);
+    }
+}
+
+impl eframe::App for Kiosk {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    /// Patient data must never reach eframe's storage.
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}
+
+/// A–, A+ and contrast, on every page.
+fn toolbar(ui: &mut egui::Ui, t: &Strings, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if ui
+                .button(RichText::new(t.high_contrast).size(theme::BODY))
+                .clicked()
+            {
+                actions.push(Action::ToggleContrast);
+            }
+            if ui
+                .button(RichText::new("A+").size(theme::BODY))
+                .accessible_name(t.bigger_text)
+                .clicked()
+            {
+                actions.push(Action::Zoom(1));
+            }
+            if ui
+                .button(RichText::new("A−").size(theme::BODY))
+                .accessible_name(t.smaller_text)
+                .clicked()
+            {
+                actions.push(Action::Zoom(-1));
+            }
+        });
+    });
+}
+
+fn big_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(
+        egui::Button::new(RichText::new(text).size(theme::QUESTION))
+            .min_size(Vec2::new(220.0, theme::TARGET + 8.0)),
+    )
+}
+
+fn group_summary(
+    q: &Questionnaire,
+    item: &crate::engine::model::Item,
+    entries: &[crate::engine::Entry],
+    lang: &str,
+) -> String {
+    let crate::engine::Kind::Group { items, .. } = &item.kind else {
+        return String::new();
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            items
+                .iter()
+                .filter_map(|c| {
+                    let child = q.item(*c);
+                    entry
+                        .get(&child.id)
+                        .map(|a| answer::display(q, child, a, lang))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Starts the kiosk window.
+pub fn run(
+    q: Result<Arc<Questionnaire>, String>,
+    outbox: PathBuf,
+    clock: Arc<dyn Clock>,
+) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("prescreen")
+            .with_app_id("prescreen")
+            .with_inner_size([1024.0, 768.0])
+            .with_min_inner_size([640.0, 480.0]),
+        persist_window: false,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "prescreen",
+        options,
+        Box::new(move |cc| {
+            theme::install(&cc.egui_ctx);
+            Ok(Box::new(Kiosk::new(q, outbox, clock)))
+        }),
+    )
+}
+
+/// Keeps [`Invalid`] in this module's vocabulary for the widgets.
+pub(crate) type DraftResult = Result<Option<Answer>, Invalid>;

@@ -1,0 +1,295 @@
+//! The patient kiosk, driven headless through accessible labels — the names a screen reader
+//! speaks.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use prescreen::engine::summary::{Status, Summary};
+use prescreen::engine::{Answer, FixedClock, Questionnaire};
+use prescreen::gui::{Kiosk, Screen};
+
+use crate::scenario::{parse, test_time};
+
+/// A short questionnaire with one of each common page.
+fn short() -> Arc<Questionnaire> {
+    parse(
+        r#"Questionnaire(id: "short", version: "1.0.0", languages: ["en", "es"],
+        title: {"en": "Short intake", "es": "Admisión corta"},
+        identity: ["name"],
+        sections: [Section(id: "s", title: {"en": "About you", "es": "Sobre usted"}, items: [
+            Item(id: "name", text: {"en": "What is your name?", "es": "¿Cómo se llama?"}, kind: Text(max_len: 60), required: true),
+            Item(id: "smoker", text: {"en": "Do you smoke?", "es": "¿Fuma?"}, kind: YesNo()),
+            Item(id: "packs", text: {"en": "How many packs a day?", "es": "¿Cuántas cajetillas al día?"},
+                 kind: Integer(min: 1, max: 10), show_if: Equals("smoker", Yes)),
+            Item(id: "mood", text: {"en": "How is your mood?", "es": "¿Cómo está su ánimo?"}, kind: Single(options: [
+                Choice(value: "good", text: {"en": "Good", "es": "Bien"}),
+                Choice(value: "low", text: {"en": "Low", "es": "Bajo"}),
+                Choice(value: "crisis", text: {"en": "I have thoughts of hurting myself", "es": "Tengo pensamientos de hacerme daño"}),
+            ])),
+        ])],
+        safety: [Safety(id: "crisis", when: Equals("mood", Choice("crisis")),
+            message: {"en": "Please tell a staff member now. Call or text 988.", "es": "Por favor, hable ahora con el personal. Llame o envíe un texto al 988."},
+            alert: "Patient reported thoughts of self-harm")],
+        )"#,
+    )
+}
+
+fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, Kiosk> {
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let kiosk = Kiosk::new(Ok(q), outbox.to_path_buf(), clock);
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1024.0, 768.0))
+        .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
+    prescreen::gui::theme::install(&h.ctx);
+    h.run();
+    h
+}
+
+fn click(h: &mut Harness<'_, Kiosk>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn type_into(h: &mut Harness<'_, Kiosk>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().path())
+                .filter(|p| p.to_string_lossy().ends_with(suffix))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn answer_of(s: &Summary, id: &str) -> Option<Answer> {
+    s.sections
+        .iter()
+        .flat_map(|x| &x.items)
+        .find(|i| i.id == id)
+        .and_then(|i| match &i.status {
+            Status::Answered { answer, .. } => Some(answer.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn a_complete_session_writes_one_summary_of_what_was_tapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Start — English");
+    assert_eq!(h.state().screen(), &Screen::Intro);
+    click(&mut h, "Begin");
+    type_into(&mut h, "What is your name?", "Ana López");
+    click(&mut h, "Next");
+    click(&mut h, "Yes");
+    click(&mut h, "Next");
+    // Skip logic: the follow-up appears because of "Yes".
+    type_into(&mut h, "How many packs a day?", "2");
+    click(&mut h, "Next");
+    click(&mut h, "Low");
+    click(&mut h, "Next");
+    assert!(
+        h.query_by_label("Please check your answers").is_some(),
+        "review page"
+    );
+    click(&mut h, "Submit my answers");
+    assert_eq!(h.state().screen(), &Screen::Thanks);
+    assert!(
+        h.query_by_label_contains("Ana").is_none(),
+        "no answers echoed on the hand-back screen"
+    );
+
+    let written = files(dir.path(), ".summary.ron");
+    assert_eq!(written.len(), 1);
+    let s = Summary::from_ron(&std::fs::read(&written[0]).unwrap()).unwrap();
+    assert_eq!(
+        answer_of(&s, "name"),
+        Some(Answer::Text("Ana López".into()))
+    );
+    assert_eq!(answer_of(&s, "smoker"), Some(Answer::Yes));
+    assert_eq!(answer_of(&s, "packs"), Some(Answer::Integer(2)));
+    assert_eq!(answer_of(&s, "mood"), Some(Answer::Choice("low".into())));
+    assert!(
+        h.state().session().is_none(),
+        "nothing of the patient's kept after submitting"
+    );
+}
+
+#[test]
+fn the_review_page_edits_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    type_into(&mut h, "What is your name?", "Ana");
+    click(&mut h, "Next");
+    click(&mut h, "No");
+    click(&mut h, "Next");
+    assert!(
+        h.query_by_label("How many packs a day?").is_none(),
+        "skip logic hides the follow-up"
+    );
+    click(&mut h, "Good");
+    click(&mut h, "Next");
+    click(&mut h, "Change: Do you smoke? — No");
+    click(&mut h, "Yes");
+    click(&mut h, "Next");
+    type_into(&mut h, "How many packs a day?", "1");
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    click(&mut h, "Submit my answers");
+    let s =
+        Summary::from_ron(&std::fs::read(&files(dir.path(), ".summary.ron")[0]).unwrap()).unwrap();
+    assert_eq!(answer_of(&s, "smoker"), Some(Answer::Yes));
+    assert_eq!(answer_of(&s, "packs"), Some(Answer::Integer(1)));
+}
+
+#[test]
+fn an_out_of_range_number_gets_a_plain_message_and_does_not_advance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    click(&mut h, "Next");
+    assert!(
+        h.query_by_label("This question needs an answer.").is_some(),
+        "required item says why Next did nothing"
+    );
+    type_into(&mut h, "What is your name?", "Ana");
+    click(&mut h, "Next");
+    click(&mut h, "Yes");
+    click(&mut h, "Next");
+    type_into(&mut h, "How many packs a day?", "50");
+    click(&mut h, "Next");
+    assert!(
+        h.query_by_label("Please enter a number between 1 and 10.")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("How many packs a day?").is_some(),
+        "still on the same page"
+    );
+}
+
+#[test]
+fn spanish_session_then_the_next_starts_in_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Comenzar — Español");
+    click(&mut h, "Empezar");
+    assert!(h.query_by_label("¿Cómo se llama?").is_some());
+    type_into(&mut h, "¿Cómo se llama?", "Ana");
+    click(&mut h, "Siguiente");
+    click(&mut h, "No");
+    click(&mut h, "Siguiente");
+    click(&mut h, "Bien");
+    click(&mut h, "Siguiente");
+    click(&mut h, "Enviar mis respuestas");
+    assert!(h.query_by_label("Gracias").is_some());
+    let ctx = h.ctx.clone();
+    h.state_mut().reset(&ctx);
+    h.run();
+    assert!(h.query_by_label("Start — English").is_some());
+    click(&mut h, "Start — English");
+    assert!(
+        h.query_by_label("Begin").is_some(),
+        "the next patient starts in English"
+    );
+}
+
+#[test]
+fn a_safety_rule_shows_the_crisis_screen_and_writes_the_alert_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    type_into(&mut h, "What is your name?", "Ana");
+    click(&mut h, "Next");
+    click(&mut h, "No");
+    click(&mut h, "Next");
+    click(&mut h, "I have thoughts of hurting myself");
+    assert_eq!(h.state().screen(), &Screen::Crisis(0));
+    assert!(h.query_by_label_contains("988").is_some());
+    let alerts = files(dir.path(), ".alert.ron");
+    assert_eq!(
+        alerts.len(),
+        1,
+        "alert written before the questionnaire is finished"
+    );
+    let text = std::fs::read_to_string(&alerts[0]).unwrap();
+    assert!(text.contains("Patient reported thoughts of self-harm") && text.contains("Ana"));
+    click(&mut h, "I understand — continue");
+    assert_eq!(h.state().screen(), &Screen::Questions);
+}
+
+#[test]
+fn an_unwritable_outbox_keeps_the_answers_and_retry_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().join("outbox");
+    std::fs::write(&outbox, "a file where the folder should be").unwrap();
+    let mut h = harness(short(), &outbox);
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    type_into(&mut h, "What is your name?", "Ana");
+    click(&mut h, "Next");
+    click(&mut h, "No");
+    click(&mut h, "Next");
+    click(&mut h, "Good");
+    click(&mut h, "Next");
+    click(&mut h, "Submit my answers");
+    assert!(matches!(h.state().screen(), Screen::SaveFailed(_)));
+    assert!(
+        h.query_by_label("Please ask a staff member for help")
+            .is_some()
+    );
+    assert!(h.state().session().is_some(), "answers kept");
+    std::fs::remove_file(&outbox).unwrap();
+    std::fs::create_dir(&outbox).unwrap();
+    click(&mut h, "Try again");
+    assert_eq!(h.state().screen(), &Screen::Thanks);
+    assert_eq!(files(&outbox, ".summary.ron").len(), 1);
+}
+
+#[test]
+fn reset_leaves_no_answer_and_no_text_edit_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    type_into(&mut h, "What is your name?", "Sentinel-7f3a");
+    let ctx = h.ctx.clone();
+    h.state_mut().reset(&ctx);
+    h.run();
+    assert!(h.state().session().is_none());
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    let leftover = ctx.data_mut(|d| d.get_temp::<egui::text_edit::TextEditState>(egui::Id::NULL));
+    assert!(leftover.is_none());
+    assert!(h.query_by_label_contains("Sentinel").is_none());
+}
+
+#[test]
+fn a_broken_questionnaire_shows_its_diagnostics_to_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let kiosk = Kiosk::new(
+        Err("x.ron:3:5: error[Q005]: unknown item `smokr`".into()),
+        dir.path().to_path_buf(),
+        clock,
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1024.0, 768.0))
+        .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
+    h.run();
+    assert!(h.query_by_label_contains("error[Q005]").is_some());
+}
