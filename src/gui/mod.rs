@@ -166,8 +166,24 @@ impl Kiosk {
             ui.set_max_width(1100.0_f32.min(ui.available_width()));
             ui.push_id(self.generation, |ui| self.draw(ui, &mut actions));
         });
+        let navigated = actions.iter().any(|a| {
+            matches!(
+                a,
+                Action::Next | Action::Back | Action::Jump(_) | Action::Begin | Action::Submit
+            )
+        });
         for action in actions {
             self.apply(action, &ctx);
+        }
+        if navigated {
+            // The old page's focus goes with it; one more frame lets the new page's first
+            // field take the focus (see `widgets::focus_on_arrival`).
+            ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+            });
+            ctx.request_repaint();
         }
     }
 
@@ -312,7 +328,7 @@ impl Kiosk {
                         let question =
                             ui.label(RichText::new(item.text.get(lang)).size(theme::QUESTION));
                         if let Some(help) = &item.help {
-                            ui.label(RichText::new(help.get(lang)).size(theme::BODY * 0.9).weak());
+                            ui.label(RichText::new(help.get(lang)).size(theme::BODY * 0.9));
                         }
                         if item.kind.is_question() {
                             let hint = if session.is_required(idx) {

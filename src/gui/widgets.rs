@@ -461,8 +461,8 @@ fn focus_on_arrival(ui: &egui::Ui, response: &egui::Response) {
     // Remembers the last field focused this way; a field seen for the first time takes focus.
     let marker = egui::Id::NULL.with("prescreen-arrival-focus");
     let seen = ui.ctx().data(|d| d.get_temp::<egui::Id>(marker));
-    let page_has_focus = seen.is_some_and(|id| ui.ctx().memory(|m| m.has_focus(id)));
-    if seen != Some(response.id) && !page_has_focus {
+    let anything_focused = ui.ctx().memory(|m| m.focused().is_some());
+    if seen != Some(response.id) && !anything_focused {
         response.request_focus();
         ui.ctx().data_mut(|d| d.insert_temp(marker, response.id));
     }
@@ -543,7 +543,7 @@ fn marked_row(ui: &mut egui::Ui, selected: bool, text: &str, check: bool) -> egu
     let label = RichText::new(format!("        {text}")).size(theme::QUESTION * 0.9);
     let response = ui
         .add(
-            egui::Button::selectable(selected, label)
+            option_button(selected, label)
                 .wrap()
                 .min_size(Vec2::new(width, theme::TARGET)),
         )
@@ -573,9 +573,14 @@ fn marked_row(ui: &mut egui::Ui, selected: bool, text: &str, check: bool) -> egu
     response
 }
 
+/// A framed button that shows whether it is chosen: an option must look tappable before it is.
+fn option_button<'a>(selected: bool, text: RichText) -> egui::Button<'a> {
+    egui::Button::new(text).selected(selected).frame(true)
+}
+
 fn choice_button(ui: &mut egui::Ui, selected: bool, text: &str) -> egui::Response {
     ui.add(
-        egui::Button::selectable(selected, RichText::new(text).size(theme::QUESTION * 0.9))
+        option_button(selected, RichText::new(text).size(theme::QUESTION * 0.9))
             .min_size(Vec2::new(120.0, theme::TARGET)),
     )
     .accessible_name(text)
