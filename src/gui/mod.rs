@@ -115,6 +115,17 @@ impl Kiosk {
         self.session.as_ref()
     }
 
+    pub fn session_mut(&mut self) -> Option<&mut Session> {
+        self.session.as_mut()
+    }
+
+    /// Shows an already started session (for tests and for resuming after a failed save).
+    pub fn open(&mut self, session: Session) {
+        self.language = Some(session.language().to_owned());
+        self.session = Some(session);
+        self.screen = Screen::Questions;
+    }
+
     /// Everything one patient left behind is dropped: answers (zeroized by the session),
     /// drafts, messages, language, zoom, contrast, and egui's own text-edit state and focus.
     pub fn reset(&mut self, ctx: &egui::Context) {

@@ -293,3 +293,46 @@ fn a_broken_questionnaire_shows_its_diagnostics_to_staff() {
     h.run();
     assert!(h.query_by_label_contains("error[Q005]").is_some());
 }
+
+/// Every page of the shipped questionnaire, in both languages, with each answer set: kittest
+/// fails on a glyph the fonts lack or an interactive widget without an accessible name.
+#[test]
+fn every_page_of_the_shipped_questionnaire_renders_with_named_widgets() {
+    use prescreen::engine::answers_file::{AnswersFile, fill};
+    let q = crate::scenario::load("questionnaires/ketamine_candidacy.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages_seen = std::collections::BTreeSet::new();
+    for (fixture, lang) in [
+        ("cardiovascular", "en"),
+        ("pregnancy", "es"),
+        ("psychiatric_history", "en"),
+        ("spanish", "es"),
+        ("medical_history", "en"),
+    ] {
+        let path = crate::repo(&format!("tests/fixtures/answers/{fixture}.ron"));
+        let file = AnswersFile::parse(&std::fs::read(path).unwrap()).unwrap();
+        let session = fill(
+            q.clone(),
+            file,
+            lang,
+            Arc::new(FixedClock::new(test_time())),
+        )
+        .unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
+        let mut h = harness(q.clone(), dir.path());
+        h.state_mut().open(session);
+        let pages = h.state().session().unwrap().visible_pages();
+        for idx in pages {
+            h.state_mut().session_mut().unwrap().jump(idx).unwrap();
+            h.run();
+            pages_seen.insert(idx);
+        }
+        h.state_mut().session_mut().unwrap().review();
+        h.run();
+    }
+    assert!(
+        pages_seen.len() > q.pages().count() * 9 / 10,
+        "{} of {} pages rendered",
+        pages_seen.len(),
+        q.pages().count()
+    );
+}
