@@ -28,6 +28,12 @@ use widgets::Edit;
 /// Seconds the thank-you screen stays before the kiosk resets for the next patient.
 pub const THANKS_SECONDS: f64 = 20.0;
 
+/// Seconds without a touch or key before "Are you still here?" appears.
+pub const IDLE_SECONDS: f64 = 120.0;
+
+/// Seconds "Are you still here?" counts down before the session is wiped.
+pub const COUNTDOWN_SECONDS: f64 = 30.0;
+
 /// What the kiosk is showing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
@@ -55,6 +61,7 @@ enum Action {
     Submit,
     Retry,
     AcknowledgeCrisis,
+    MoreTime,
     Zoom(i32),
     ToggleContrast,
 }
@@ -76,6 +83,12 @@ pub struct Kiosk {
     /// Salts widget ids: a new session never meets the previous one's widget state.
     generation: u64,
     thanks_until: Option<f64>,
+    /// egui time of the patient's last touch or key.
+    last_activity: f64,
+    /// Seconds left on the "Are you still here?" countdown, while it shows.
+    idle_warning: Option<u32>,
+    pub idle_seconds: f64,
+    pub countdown_seconds: f64,
     /// The last outbox write, for staff: a path or the reason it failed.
     pub last_write: Option<Result<PathBuf, String>>,
 }
@@ -103,6 +116,10 @@ impl Kiosk {
             language: None,
             generation: 0,
             thanks_until: None,
+            last_activity: 0.0,
+            idle_warning: None,
+            idle_seconds: IDLE_SECONDS,
+            countdown_seconds: COUNTDOWN_SECONDS,
             last_write: None,
         }
     }
@@ -139,6 +156,7 @@ impl Kiosk {
         self.high_contrast = false;
         self.language = None;
         self.thanks_until = None;
+        self.idle_warning = None;
         self.generation += 1;
         self.screen = Screen::Welcome;
         ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
@@ -170,6 +188,7 @@ impl Kiosk {
                 ctx.request_repaint_after_secs((until - now) as f32);
             }
         }
+        self.watch_idle(&ctx);
         let mut actions = Vec::new();
         let frame =
             egui::Frame::central_panel(ui.style()).inner_margin(egui::Margin::symmetric(48, 28));
@@ -198,9 +217,68 @@ impl Kiosk {
         }
     }
 
+    /// Idle reset. Touches and keys count as activity. While a patient is mid-session, one
+    /// repaint is scheduled at the deadline (no polling); then a countdown with "I need more
+    /// time"; then everything is wiped. A failed save is left for staff, with its answers.
+    fn watch_idle(&mut self, ctx: &egui::Context) {
+        let (now, active) = ctx.input(|i| {
+            let active = i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::Touch { .. }
+                        | egui::Event::MouseWheel { .. }
+                )
+            });
+            (i.time, active)
+        });
+        if active {
+            self.last_activity = now;
+        }
+        let watching = matches!(
+            self.screen,
+            Screen::Intro | Screen::Questions | Screen::Crisis(_)
+        );
+        if !watching {
+            self.idle_warning = None;
+            return;
+        }
+        let idle = now - self.last_activity;
+        let deadline = self.idle_seconds + self.countdown_seconds;
+        if idle >= deadline {
+            self.reset(ctx);
+        } else if idle >= self.idle_seconds {
+            self.idle_warning = Some((deadline - idle).ceil() as u32);
+            // The countdown is visible, so it ticks once a second — only while it shows.
+            ctx.request_repaint_after_secs(1.0_f64.min(deadline - idle) as f32);
+        } else {
+            self.idle_warning = None;
+            ctx.request_repaint_after_secs((self.idle_seconds - idle) as f32);
+        }
+    }
+
     fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let lang = self.lang();
         let t = strings(&lang);
+        if let Some(seconds) = self.idle_warning {
+            // The page underneath is hidden too: a passer-by sees no answers.
+            ui.add_space(60.0);
+            ui.vertical_centered(|ui| {
+                ui.heading(t.still_here_title);
+                ui.add_space(20.0);
+                let body = t.still_here_body.replace("{n}", &seconds.to_string());
+                ui.label(RichText::new(body).size(theme::QUESTION));
+                ui.add_space(30.0);
+                let button = egui::Button::new(RichText::new(t.more_time).size(theme::QUESTION))
+                    .min_size(Vec2::new(420.0, 96.0));
+                if ui.add(button).clicked() {
+                    actions.push(Action::MoreTime);
+                }
+            });
+            return;
+        }
         match self.screen.clone() {
             Screen::Broken(diagnostics) => {
                 ui.heading("This questionnaire could not be loaded");
@@ -479,6 +557,10 @@ impl Kiosk {
             }
             Action::Submit | Action::Retry => self.submit(ctx),
             Action::AcknowledgeCrisis => self.screen = Screen::Questions,
+            Action::MoreTime => {
+                self.last_activity = ctx.input(|i| i.time);
+                self.idle_warning = None;
+            }
             Action::Zoom(step) => {
                 let max = theme::ZOOMS.len() as i32 - 1;
                 self.zoom_step = (self.zoom_step as i32 + step).clamp(0, max) as usize;

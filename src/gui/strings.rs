@@ -35,6 +35,10 @@ pub struct Strings {
     pub smaller_text: &'static str,
     pub high_contrast: &'static str,
     pub clear_answer: &'static str,
+    pub still_here_title: &'static str,
+    /// `{n}` is replaced by the seconds left.
+    pub still_here_body: &'static str,
+    pub more_time: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -72,6 +76,9 @@ pub const EN: Strings = Strings {
     smaller_text: "Smaller text",
     high_contrast: "High contrast",
     clear_answer: "Clear answer",
+    still_here_title: "Are you still here?",
+    still_here_body: "To protect your privacy, your answers will be cleared in {n} seconds.",
+    more_time: "I need more time",
 };
 
 pub const ES: Strings = Strings {
@@ -109,6 +116,9 @@ pub const ES: Strings = Strings {
     smaller_text: "Letra más pequeña",
     high_contrast: "Alto contraste",
     clear_answer: "Borrar respuesta",
+    still_here_title: "¿Sigue ahí?",
+    still_here_body: "Para proteger su privacidad, sus respuestas se borrarán en {n} segundos.",
+    more_time: "Necesito más tiempo",
 };
 
 /// The strings for a language; English for any language without a table.

@@ -336,3 +336,71 @@ fn every_page_of_the_shipped_questionnaire_renders_with_named_widgets() {
         q.pages().count()
     );
 }
+
+/// Runs frames with egui's clock set to `t` seconds.
+fn at_time(h: &mut Harness<'_, Kiosk>, t: f64) {
+    h.input_mut().time = Some(t);
+    h.step();
+    h.input_mut().time = Some(t);
+    h.step();
+}
+
+#[test]
+fn idle_overlay_more_time_keeps_answers_and_running_out_wipes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    at_time(&mut h, 10.0);
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    type_into(&mut h, "What is your name?", "Sentinel-idle");
+    click(&mut h, "Next");
+    let started = h.ctx.input(|i| i.time);
+
+    at_time(&mut h, started + 119.0);
+    assert!(
+        h.query_by_label("Are you still here?").is_none(),
+        "not before the timeout"
+    );
+    at_time(&mut h, started + 121.0);
+    assert!(h.query_by_label("Are you still here?").is_some());
+    assert!(
+        h.query_by_label_contains("cleared in 29 seconds").is_some(),
+        "a visible countdown"
+    );
+    assert!(
+        h.query_by_label("Do you smoke?").is_none(),
+        "the page is hidden behind the overlay"
+    );
+    click(&mut h, "I need more time");
+    assert!(h.query_by_label("Are you still here?").is_none());
+    let kept = h.state().session().map(|s| s.answers().len());
+    assert_eq!(kept, Some(1), "answers kept");
+
+    let resumed = h.ctx.input(|i| i.time);
+    at_time(&mut h, resumed + 121.0);
+    assert!(h.query_by_label("Are you still here?").is_some());
+    at_time(&mut h, resumed + 151.0);
+    assert_eq!(
+        h.state().screen(),
+        &Screen::Welcome,
+        "wiped after the countdown"
+    );
+    assert!(
+        h.state().session().is_none(),
+        "no answers left in the app state"
+    );
+    let edit_states = h
+        .ctx
+        .data_mut(|d| d.count::<egui::text_edit::TextEditState>());
+    assert_eq!(edit_states, 0, "egui's text-edit memory is empty");
+    assert!(h.query_by_label("Start — English").is_some());
+}
+
+#[test]
+fn idle_on_welcome_does_nothing_and_schedules_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    at_time(&mut h, 5000.0);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    assert!(h.query_by_label("Are you still here?").is_none());
+}
