@@ -404,3 +404,41 @@ fn idle_on_welcome_does_nothing_and_schedules_nothing() {
     assert_eq!(h.state().screen(), &Screen::Welcome);
     assert!(h.query_by_label("Are you still here?").is_none());
 }
+
+/// Presses Tab until the widget named `label` has the keyboard focus, then `key`.
+fn tab_to_and_press(h: &mut Harness<'_, Kiosk>, label: &str, key: egui::Key) {
+    for _ in 0..40 {
+        if h.get_by_label(label).is_focused() {
+            h.key_press(key);
+            h.run();
+            return;
+        }
+        h.key_press(egui::Key::Tab);
+        h.run();
+    }
+    panic!("Tab never reached `{label}`");
+}
+
+#[test]
+fn a_short_questionnaire_can_be_completed_by_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    tab_to_and_press(&mut h, "Start — English", egui::Key::Enter);
+    tab_to_and_press(&mut h, "Begin", egui::Key::Enter);
+    // The name field has the focus on arrival: just type.
+    assert!(h.get_by_label("What is your name?").is_focused());
+    h.get_by_label("What is your name?").type_text("Ana");
+    h.run();
+    tab_to_and_press(&mut h, "Next", egui::Key::Enter);
+    tab_to_and_press(&mut h, "No", egui::Key::Space);
+    tab_to_and_press(&mut h, "Next", egui::Key::Enter);
+    tab_to_and_press(&mut h, "Good", egui::Key::Space);
+    tab_to_and_press(&mut h, "Next", egui::Key::Enter);
+    tab_to_and_press(&mut h, "Submit my answers", egui::Key::Enter);
+    assert_eq!(h.state().screen(), &Screen::Thanks);
+    let s =
+        Summary::from_ron(&std::fs::read(&files(dir.path(), ".summary.ron")[0]).unwrap()).unwrap();
+    assert_eq!(answer_of(&s, "name"), Some(Answer::Text("Ana".into())));
+    assert_eq!(answer_of(&s, "smoker"), Some(Answer::No));
+    assert_eq!(answer_of(&s, "mood"), Some(Answer::Choice("good".into())));
+}
