@@ -7,6 +7,7 @@
 //! Rendering collects [`Action`]s and applies them after the frame's widgets are drawn, so the
 //! drawing code only reads the session.
 
+mod keyboard;
 mod strings;
 pub mod theme;
 mod widgets;
@@ -62,6 +63,7 @@ enum Action {
     Retry,
     AcknowledgeCrisis,
     MoreTime,
+    Key(keyboard::Press),
     Zoom(i32),
     ToggleContrast,
 }
@@ -80,6 +82,8 @@ pub struct Kiosk {
     high_contrast: bool,
     /// The patient's language, kept past the session for the thank-you screen; reset with it.
     language: Option<String>,
+    /// One-shot capital letter on the on-screen keyboard.
+    shift: bool,
     /// Salts widget ids: a new session never meets the previous one's widget state.
     generation: u64,
     thanks_until: Option<f64>,
@@ -114,6 +118,7 @@ impl Kiosk {
             zoom_step: 0,
             high_contrast: false,
             language: None,
+            shift: false,
             generation: 0,
             thanks_until: None,
             last_activity: 0.0,
@@ -155,6 +160,8 @@ impl Kiosk {
         self.zoom_step = 0;
         self.high_contrast = false;
         self.language = None;
+        self.shift = false;
+        keyboard::clear_target(ctx);
         self.thanks_until = None;
         self.idle_warning = None;
         self.generation += 1;
@@ -289,7 +296,7 @@ impl Kiosk {
             }
             Screen::Welcome => self.draw_welcome(ui, actions),
             Screen::Intro => {
-                toolbar(ui, t, actions);
+                toolbar(ui, t, actions, |_| {});
                 ui.heading(t.intro_title);
                 ui.add_space(12.0);
                 ui.label(RichText::new(t.intro_body).size(theme::QUESTION * 0.9));
@@ -366,8 +373,32 @@ impl Kiosk {
     ) {
         let Some(session) = &self.session else { return };
         let q = session.questionnaire().clone();
-        toolbar(ui, t, actions);
         let (answered, asked) = session.progress();
+        let section_title = match session.cursor() {
+            Cursor::Item(idx) => Some(q.sections[q.item(idx).section].title.get(lang).to_owned()),
+            _ => None,
+        };
+        toolbar(ui, t, actions, |ui| {
+            if let Some(title) = section_title {
+                ui.label(RichText::new(title).size(theme::BODY).strong());
+            }
+            let fraction = if asked == 0 {
+                0.0
+            } else {
+                answered as f32 / asked as f32
+            };
+            ui.horizontal(|ui| {
+                ui.scope(|ui| {
+                    ui.visuals_mut().extreme_bg_color = egui::Color32::from_gray(205);
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_height(14.0)
+                            .desired_width(220.0),
+                    );
+                });
+                ui.label(format!("{answered} / {asked} {}", t.answered_of));
+            });
+        });
         match session.cursor() {
             Cursor::Start => {}
             Cursor::Review => {
@@ -386,30 +417,16 @@ impl Kiosk {
             }
             Cursor::Item(idx) => {
                 let item = q.item(idx);
-                let section = &q.sections[item.section];
-                ui.label(
-                    RichText::new(section.title.get(lang))
-                        .size(theme::BODY)
-                        .strong(),
-                );
-                let fraction = if asked == 0 {
-                    0.0
-                } else {
-                    answered as f32 / asked as f32
-                };
-                ui.horizontal(|ui| {
-                    ui.scope(|ui| {
-                        ui.visuals_mut().extreme_bg_color = egui::Color32::from_gray(205);
-                        ui.add(
-                            egui::ProgressBar::new(fraction)
-                                .desired_height(14.0)
-                                .desired_width(ui.available_width() * 0.6),
-                        );
-                    });
-                    ui.label(format!("{answered} / {asked} {}", t.answered_of));
-                });
                 ui.add_space(12.0);
-                let body_height = ui.available_height() - theme::TARGET - 40.0;
+                let target = keyboard::target(ui.ctx()).filter(|k| {
+                    k.draft == item.id
+                        || k.draft.starts_with(&format!("{}#", item.id))
+                        || k.draft.starts_with(&format!("{}/", item.id))
+                });
+                let keyboard_height = target
+                    .as_ref()
+                    .map_or(0.0, |k| keyboard::height(k.keys) + 4.0);
+                let body_height = ui.available_height() - theme::TARGET - 20.0 - keyboard_height;
                 ScrollArea::vertical()
                     .max_height(body_height.max(120.0))
                     .scroll_source(egui::scroll_area::ScrollSource::ALL)
@@ -453,7 +470,8 @@ impl Kiosk {
                         }
                     });
                 ui.with_layout(Layout::bottom_up(Align::Min), |ui| {
-                    ui.horizontal(|ui| {
+                    // Bottom-up: navigation first (at the bottom), the keyboard above it.
+                    let nav = ui.horizontal(|ui| {
                         if big_button(ui, t.back).clicked() {
                             actions.push(Action::Back);
                         }
@@ -463,6 +481,18 @@ impl Kiosk {
                             }
                         });
                     });
+                    let _ = nav;
+                    if let Some(target) = target {
+                        // A capital at the start of a name or sentence, without asking.
+                        let empty = self.drafts.get(&target.draft).is_none_or(String::is_empty);
+                        let shift = self.shift || (target.keys == keyboard::Keys::Letters && empty);
+                        ui.add_space(4.0);
+                        ui.with_layout(Layout::top_down(Align::Min), |ui| {
+                            if let Some(press) = keyboard::show(ui, target.keys, shift, t) {
+                                actions.push(Action::Key(press));
+                            }
+                        });
+                    }
                 });
             }
         }
@@ -557,6 +587,19 @@ impl Kiosk {
             }
             Action::Submit | Action::Retry => self.submit(ctx),
             Action::AcknowledgeCrisis => self.screen = Screen::Questions,
+            Action::Key(press) => {
+                if let Some(target) = keyboard::target(ctx) {
+                    let draft = self.drafts.entry(target.draft.clone()).or_default();
+                    if target.keys == keyboard::Keys::Letters
+                        && draft.is_empty()
+                        && matches!(press, keyboard::Press::Char(_))
+                    {
+                        self.shift = true;
+                    }
+                    keyboard::apply(draft, &press, &mut self.shift);
+                    ctx.memory_mut(|m| m.request_focus(target.widget));
+                }
+            }
             Action::MoreTime => {
                 self.last_activity = ctx.input(|i| i.time);
                 self.idle_warning = None;
@@ -697,8 +740,19 @@ impl eframe::App for Kiosk {
 }
 
 /// A–, A+ and contrast, on every page.
-fn toolbar(ui: &mut egui::Ui, t: &Strings, actions: &mut Vec<Action>) {
+fn toolbar(
+    ui: &mut egui::Ui,
+    t: &Strings,
+    actions: &mut Vec<Action>,
+    left: impl FnOnce(&mut egui::Ui),
+) {
     ui.horizontal(|ui| {
+        // Where the patient is (section, progress) shares the row with A−, A+ and contrast,
+        // leaving the height of the page to the question and the keyboard.
+        ui.vertical(|ui| {
+            ui.set_max_width(ui.available_width() - 420.0);
+            left(ui);
+        });
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if ui
                 .button(RichText::new(t.high_contrast).size(theme::BODY))

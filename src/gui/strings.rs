@@ -39,6 +39,11 @@ pub struct Strings {
     /// `{n}` is replaced by the seconds left.
     pub still_here_body: &'static str,
     pub more_time: &'static str,
+    pub keyboard: &'static str,
+    pub shift: &'static str,
+    pub shift_on: &'static str,
+    pub space: &'static str,
+    pub delete: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -79,6 +84,11 @@ pub const EN: Strings = Strings {
     still_here_title: "Are you still here?",
     still_here_body: "To protect your privacy, your answers will be cleared in {n} seconds.",
     more_time: "I need more time",
+    keyboard: "Keyboard",
+    shift: "Capital",
+    shift_on: "CAPITAL",
+    space: "Space",
+    delete: "Delete",
 };
 
 pub const ES: Strings = Strings {
@@ -119,6 +129,11 @@ pub const ES: Strings = Strings {
     still_here_title: "¿Sigue ahí?",
     still_here_body: "Para proteger su privacidad, sus respuestas se borrarán en {n} segundos.",
     more_time: "Necesito más tiempo",
+    keyboard: "Teclado",
+    shift: "Mayúscula",
+    shift_on: "MAYÚSCULA",
+    space: "Espacio",
+    delete: "Borrar",
 };
 
 /// The strings for a language; English for any language without a table.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use eframe::egui::{self, RichText, Vec2};
 
+use super::keyboard::{self, Keys};
 use super::strings::Strings;
 use super::{DraftResult, theme};
 use crate::engine::answer::trim_number;
@@ -198,6 +199,7 @@ pub fn answer(
                 )
                 .labelled_by(label);
             focus_on_arrival(ui, &response);
+            track_focus(ui, &response, key, Keys::Letters);
             decline(&mut edit, ui);
         }
         Kind::Group { items, max, .. } => {
@@ -452,7 +454,22 @@ fn field(
         )
         .labelled_by(label);
     focus_on_arrival(ui, &response);
+    track_focus(ui, &response, key, Keys::Digits);
     response
+}
+
+/// The focused field is where the on-screen keyboard types.
+fn track_focus(ui: &egui::Ui, response: &egui::Response, key: &str, keys: Keys) {
+    if response.has_focus() {
+        keyboard::set_target(
+            ui.ctx(),
+            keyboard::Target {
+                draft: key.to_owned(),
+                widget: response.id,
+                keys,
+            },
+        );
+    }
 }
 
 /// The first field of a page takes the keyboard focus when the page opens, so typing (on the

@@ -442,3 +442,34 @@ fn a_short_questionnaire_can_be_completed_by_keyboard_alone() {
     assert_eq!(answer_of(&s, "smoker"), Some(Answer::No));
     assert_eq!(answer_of(&s, "mood"), Some(Answer::Choice("good".into())));
 }
+
+#[test]
+fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    click(&mut h, "Start — English");
+    click(&mut h, "Begin");
+    // The first letter is a capital without asking; ñ and accents are keys of their own.
+    for key in [
+        "A", "n", "a", "Space", "n", "ú", "ñ", "e", "z", "Delete", "z",
+    ] {
+        click(&mut h, key);
+    }
+    click(&mut h, "Next");
+    click(&mut h, "Yes");
+    click(&mut h, "Next");
+    for key in ["3", "Delete", "2"] {
+        click(&mut h, key);
+    }
+    click(&mut h, "Next");
+    click(&mut h, "Good");
+    click(&mut h, "Next");
+    click(&mut h, "Submit my answers");
+    let s =
+        Summary::from_ron(&std::fs::read(&files(dir.path(), ".summary.ron")[0]).unwrap()).unwrap();
+    assert_eq!(
+        answer_of(&s, "name"),
+        Some(Answer::Text("Ana núñez".into()))
+    );
+    assert_eq!(answer_of(&s, "packs"), Some(Answer::Integer(2)));
+}

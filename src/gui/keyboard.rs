@@ -1,0 +1,180 @@
+//! The built-in on-screen keyboard and numeric keypad: a kiosk has no physical keyboard, and
+//! egui cannot reliably raise the operating system's.
+//!
+//! Keys edit the draft of the field that last had the focus (a tap on a key would otherwise
+//! take the focus away from the text box), then hand the focus back to that field.
+
+use eframe::egui::{self, RichText, Vec2};
+
+use super::strings::Strings;
+use super::theme;
+
+/// Which keys a field needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keys {
+    Letters,
+    Digits,
+}
+
+/// The field the keyboard types into: its draft key, its widget id, and its keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub draft: String,
+    pub widget: egui::Id,
+    pub keys: Keys,
+}
+
+fn slot() -> egui::Id {
+    egui::Id::NULL.with("prescreen-keyboard-target")
+}
+
+/// Records the field the keyboard should type into (called by fields that have the focus).
+pub fn set_target(ctx: &egui::Context, target: Target) {
+    ctx.data_mut(|d| d.insert_temp(slot(), target));
+}
+
+pub fn target(ctx: &egui::Context) -> Option<Target> {
+    ctx.data(|d| d.get_temp::<Target>(slot()))
+}
+
+pub fn clear_target(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.remove::<Target>(slot()));
+}
+
+/// A key press.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Press {
+    Char(char),
+    Space,
+    Delete,
+    Shift,
+}
+
+/// Applies a key press to a draft. `shift` is one-shot: it capitalises the next letter.
+pub fn apply(draft: &mut String, press: &Press, shift: &mut bool) {
+    match press {
+        Press::Char(c) => {
+            if *shift {
+                draft.extend(c.to_uppercase());
+                *shift = false;
+            } else {
+                draft.push(*c);
+            }
+        }
+        Press::Space => draft.push(' '),
+        Press::Delete => {
+            draft.pop();
+        }
+        Press::Shift => *shift = !*shift,
+    }
+}
+
+const LETTER_ROWS: [&str; 5] = [
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjklñ",
+    "zxcvbnm-'.",
+    "áéíóúü,@",
+];
+const DIGIT_ROWS: [&str; 4] = ["123", "456", "789", ".0"];
+
+/// Height of a key: above WCAG's 44 pt minimum, small enough that letters and the question
+/// both fit on a 1024 × 768 screen.
+const KEY_HEIGHT: f32 = 50.0;
+const GAP: f32 = 6.0;
+
+/// The height the keys take, so the page can make room for them.
+pub fn height(keys: Keys) -> f32 {
+    let rows = match keys {
+        Keys::Letters => LETTER_ROWS.len() + 1,
+        Keys::Digits => DIGIT_ROWS.len(),
+    } as f32;
+    rows * KEY_HEIGHT + (rows - 1.0) * GAP
+}
+
+/// Draws the keys; returns the one pressed.
+pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<Press> {
+    let mut pressed = None;
+    let key = |ui: &mut egui::Ui, label: &str, width: f32| {
+        let text = RichText::new(label).size(theme::BODY * 1.1);
+        ui.add(egui::Button::new(text).min_size(Vec2::new(width, KEY_HEIGHT)))
+    };
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .accessibility_role(egui::accesskit::Role::Group)
+            .accessibility_label(t.keyboard),
+        |ui| {
+            ui.spacing_mut().item_spacing = Vec2::splat(GAP);
+            ui.spacing_mut().interact_size.y = KEY_HEIGHT;
+            // Keys are exactly KEY_HEIGHT tall: `height` must agree with what is drawn.
+            ui.spacing_mut().button_padding = Vec2::new(4.0, 2.0);
+            match keys {
+                Keys::Letters => {
+                    for row in LETTER_ROWS {
+                        ui.horizontal(|ui| {
+                            for c in row.chars() {
+                                let shown: String = if shift {
+                                    c.to_uppercase().collect()
+                                } else {
+                                    c.to_string()
+                                };
+                                if key(ui, &shown, 56.0).clicked() {
+                                    pressed = Some(Press::Char(c));
+                                }
+                            }
+                        });
+                    }
+                    ui.horizontal(|ui| {
+                        let shift_label = if shift { t.shift_on } else { t.shift };
+                        if key(ui, shift_label, 150.0).clicked() {
+                            pressed = Some(Press::Shift);
+                        }
+                        if key(ui, t.space, 300.0).clicked() {
+                            pressed = Some(Press::Space);
+                        }
+                        if key(ui, t.delete, 150.0).clicked() {
+                            pressed = Some(Press::Delete);
+                        }
+                    });
+                }
+                Keys::Digits => {
+                    for row in DIGIT_ROWS {
+                        ui.horizontal(|ui| {
+                            for c in row.chars() {
+                                if key(ui, &c.to_string(), 90.0).clicked() {
+                                    pressed = Some(Press::Char(c));
+                                }
+                            }
+                            if row == ".0" && key(ui, t.delete, 90.0).clicked() {
+                                pressed = Some(Press::Delete);
+                            }
+                        });
+                    }
+                }
+            }
+        },
+    );
+    pressed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shift_capitalises_one_letter_and_delete_removes_one_character() {
+        let mut draft = String::new();
+        let mut shift = true;
+        for p in [
+            Press::Char('ñ'),
+            Press::Char('a'),
+            Press::Space,
+            Press::Char('é'),
+            Press::Delete,
+        ] {
+            apply(&mut draft, &p, &mut shift);
+        }
+        assert_eq!(draft, "Ña ");
+        assert!(!shift);
+    }
+}
