@@ -60,6 +60,19 @@ fn type_into(h: &mut Harness<'_, Kiosk>, label: &str, text: &str) {
     h.run();
 }
 
+fn begin_in_english(h: &mut Harness<'_, Kiosk>) {
+    click(h, "Start — English");
+    click(h, "Begin");
+}
+
+/// Answers the first two pages: the name, then "No" to smoking (so the follow-up is skipped).
+fn name_then_no_smoking(h: &mut Harness<'_, Kiosk>, name: &str) {
+    type_into(h, "What is your name?", name);
+    click(h, "Next");
+    click(h, "No");
+    click(h, "Next");
+}
+
 fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .map(|d| {
@@ -130,12 +143,8 @@ fn a_complete_session_writes_one_summary_of_what_was_tapped() {
 fn the_review_page_edits_an_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(short(), dir.path());
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
-    type_into(&mut h, "What is your name?", "Ana");
-    click(&mut h, "Next");
-    click(&mut h, "No");
-    click(&mut h, "Next");
+    begin_in_english(&mut h);
+    name_then_no_smoking(&mut h, "Ana");
     assert!(
         h.query_by_label("How many packs a day?").is_none(),
         "skip logic hides the follow-up"
@@ -159,8 +168,7 @@ fn the_review_page_edits_an_answer() {
 fn an_out_of_range_number_gets_a_plain_message_and_does_not_advance() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(short(), dir.path());
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
+    begin_in_english(&mut h);
     click(&mut h, "Next");
     assert!(
         h.query_by_label("This question needs an answer.").is_some(),
@@ -212,12 +220,8 @@ fn spanish_session_then_the_next_starts_in_english() {
 fn a_safety_rule_shows_the_crisis_screen_and_writes_the_alert_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(short(), dir.path());
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
-    type_into(&mut h, "What is your name?", "Ana");
-    click(&mut h, "Next");
-    click(&mut h, "No");
-    click(&mut h, "Next");
+    begin_in_english(&mut h);
+    name_then_no_smoking(&mut h, "Ana");
     click(&mut h, "I have thoughts of hurting myself");
     assert_eq!(h.state().screen(), &Screen::Crisis(0));
     assert!(h.query_by_label_contains("988").is_some());
@@ -239,12 +243,8 @@ fn an_unwritable_outbox_keeps_the_answers_and_retry_succeeds() {
     let outbox = dir.path().join("outbox");
     std::fs::write(&outbox, "a file where the folder should be").unwrap();
     let mut h = harness(short(), &outbox);
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
-    type_into(&mut h, "What is your name?", "Ana");
-    click(&mut h, "Next");
-    click(&mut h, "No");
-    click(&mut h, "Next");
+    begin_in_english(&mut h);
+    name_then_no_smoking(&mut h, "Ana");
     click(&mut h, "Good");
     click(&mut h, "Next");
     click(&mut h, "Submit my answers");
@@ -265,8 +265,7 @@ fn an_unwritable_outbox_keeps_the_answers_and_retry_succeeds() {
 fn reset_leaves_no_answer_and_no_text_edit_state() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(short(), dir.path());
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
+    begin_in_english(&mut h);
     type_into(&mut h, "What is your name?", "Sentinel-7f3a");
     let ctx = h.ctx.clone();
     h.state_mut().reset(&ctx);
@@ -350,8 +349,7 @@ fn idle_overlay_more_time_keeps_answers_and_running_out_wipes_them() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(short(), dir.path());
     at_time(&mut h, 10.0);
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
+    begin_in_english(&mut h);
     type_into(&mut h, "What is your name?", "Sentinel-idle");
     click(&mut h, "Next");
     let started = h.ctx.input(|i| i.time);
@@ -447,8 +445,7 @@ fn a_short_questionnaire_can_be_completed_by_keyboard_alone() {
 fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(short(), dir.path());
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
+    begin_in_english(&mut h);
     // The first letter is a capital without asking; ñ and accents are keys of their own.
     for key in [
         "A", "n", "a", "Space", "n", "ú", "ñ", "e", "z", "Delete", "z",
