@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::Config;
 use crate::engine::answers_file::{AnswersFile, MAX_ANSWERS_BYTES, fill};
 use crate::engine::{LoadError, Questionnaire, Summary, SystemClock, diagnostic, read_limited};
 use crate::outbox;
@@ -30,6 +31,13 @@ pub struct Cli {
     /// With no subcommand: the folder summaries and alerts are written to (default: the outbox).
     #[arg(long, value_name = "DIR")]
     pub outbox: Option<PathBuf>,
+    /// With no subcommand: the site configuration (default: `<config dir>/prescreen/config.ron`
+    /// when it exists). See docs/configuration.md.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// With no subcommand: locked kiosk mode (fullscreen; closing only through the staff PIN).
+    #[arg(long)]
+    pub kiosk: bool,
 }
 
 /// The questionnaire the kiosk runs when none is named: compiled in, so the program works from
@@ -65,6 +73,11 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Turn a staff PIN into the `staff_pin` line of the site configuration.
+    ///
+    /// Reads the PIN from standard input (so it is not left in the shell history) and prints
+    /// `staff_pin: "sha256:<salt>:<hash>",`.
+    HashPin,
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -77,26 +90,81 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             lang,
             out: dir,
         }) => run_fill(&questionnaire, &answers, lang.as_deref(), dir, out, err),
-        None => kiosk(cli.questionnaire, cli.outbox, err),
+        Some(Command::HashPin) => hash_pin(out, err),
+        None => kiosk(&cli, err),
     }
 }
 
-/// Opens the patient kiosk. A questionnaire that does not load opens a staff-facing error
-/// screen with its diagnostics rather than failing to start.
-fn kiosk(questionnaire: Option<PathBuf>, outbox: Option<PathBuf>, err: &mut dyn Write) -> i32 {
-    let q = match &questionnaire {
-        Some(path) => Questionnaire::load(path).map_err(|e| e.to_string()),
-        None => Questionnaire::from_bytes(BUILT_IN)
+fn hash_pin(out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut pin = String::new();
+    if std::io::stdin().read_line(&mut pin).is_err() {
+        let _ = writeln!(err, "error: cannot read the PIN from standard input");
+        return 2;
+    }
+    let pin = pin.trim();
+    if pin.len() < 4 || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        let _ = writeln!(
+            err,
+            "error: a staff PIN is 4 or more digits (the kiosk's PIN pad has digits only)"
+        );
+        return 1;
+    }
+    let _ = writeln!(out, "staff_pin: \"{}\",", crate::config::PinHash::hash(pin));
+    0
+}
+
+/// Opens the patient kiosk. A questionnaire or configuration that does not load opens a
+/// staff-facing error screen with the problems rather than failing to start.
+fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
+    let config_path = cli.config.clone().or_else(|| {
+        directories::ProjectDirs::from("", "", "prescreen")
+            .map(|d| d.config_dir().join("config.ron"))
+            .filter(|p| p.exists())
+    });
+    let config = match &config_path {
+        Some(path) => Config::load(path),
+        None => Ok(Config::default()),
+    };
+    let (config, problem) = match config {
+        Ok(c) => (c, None),
+        Err(e) => (Config::default(), Some(e)),
+    };
+    let questionnaire = cli
+        .questionnaire
+        .clone()
+        .or_else(|| config.questionnaire.clone());
+    let q = match (problem, &questionnaire) {
+        (Some(e), _) => Err(format!("The site configuration could not be read:\n\n{e}")),
+        (None, Some(path)) => Questionnaire::load(path).map_err(|e| e.to_string()),
+        (None, None) => Questionnaire::from_bytes(BUILT_IN)
             .map_err(|d| diagnostic::render_all(&d, "ketamine_candidacy.ron (built in)")),
     };
-    let Some(outbox) = outbox.or_else(outbox::default_dir) else {
+    let q = q.and_then(|q| {
+        config
+            .offered_languages(&q.languages)
+            .map(|langs| (Arc::new(q), langs))
+            .map_err(|e| format!("The site configuration: {e}"))
+    });
+    let Some(outbox) = cli
+        .outbox
+        .clone()
+        .or_else(|| config.outbox.clone())
+        .or_else(outbox::default_dir)
+    else {
         let _ = writeln!(
             err,
             "error: this system has no data folder for the outbox; pass --outbox DIR"
         );
         return 2;
     };
-    match crate::gui::run(q.map(Arc::new), outbox, Arc::new(SystemClock)) {
+    let kiosk_mode = cli.kiosk || config.kiosk;
+    let settings = match &q {
+        Ok((_, languages)) => {
+            crate::gui::Settings::from_config(&config, languages.clone(), kiosk_mode)
+        }
+        Err(_) => crate::gui::Settings::from_config(&config, Vec::new(), kiosk_mode),
+    };
+    match crate::gui::run(q.map(|(q, _)| q), outbox, Arc::new(SystemClock), settings) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "error: cannot open the window: {e}");

@@ -6,11 +6,13 @@
 //! and raises an urgent alert for staff.
 //!
 //! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
+//! - [`config`]: the site configuration file.
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
 //! - [`gui`]: the patient kiosk (egui), a thin view over the engine.
 //! - [`cli`]: the command line (`check`, `fill`; no subcommand opens the kiosk).
 
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod gui;
 pub mod outbox;

@@ -35,6 +35,50 @@ pub const IDLE_SECONDS: f64 = 120.0;
 /// Seconds "Are you still here?" counts down before the session is wiped.
 pub const COUNTDOWN_SECONDS: f64 = 30.0;
 
+/// Site settings the kiosk runs with (from the configuration file and the command line).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub clinic_name: Option<String>,
+    /// Languages offered on Welcome, first the default; empty means all of the questionnaire's.
+    pub languages: Vec<String>,
+    pub idle_seconds: f64,
+    pub countdown_seconds: f64,
+    /// Locked mode: fullscreen, no decorations, closing only through the staff menu.
+    pub kiosk: bool,
+    /// The staff PIN hash (`sha256:salt:hex`); `None` means the staff menu cannot be opened.
+    pub staff_pin: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            clinic_name: None,
+            languages: Vec::new(),
+            idle_seconds: IDLE_SECONDS,
+            countdown_seconds: COUNTDOWN_SECONDS,
+            kiosk: false,
+            staff_pin: None,
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_config(
+        config: &crate::config::Config,
+        languages: Vec<String>,
+        kiosk: bool,
+    ) -> Self {
+        Settings {
+            clinic_name: config.clinic_name.clone(),
+            languages,
+            idle_seconds: f64::from(config.idle_seconds),
+            countdown_seconds: f64::from(config.countdown_seconds),
+            kiosk,
+            staff_pin: config.staff_pin.clone(),
+        }
+    }
+}
+
 /// What the kiosk is showing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
@@ -49,6 +93,10 @@ pub enum Screen {
     SaveFailed(String),
     /// The questionnaire did not load: staff-facing diagnostics, no patient flow.
     Broken(String),
+    /// The staff PIN pad (from the corner of Welcome).
+    StaffPin,
+    /// The staff menu: outbox, last write, quit.
+    Staff,
 }
 
 /// One thing the patient did this frame.
@@ -64,6 +112,11 @@ enum Action {
     AcknowledgeCrisis,
     MoreTime,
     Key(keyboard::Press),
+    OpenStaff,
+    PinKey(keyboard::Press),
+    PinEnter,
+    LeaveStaff,
+    Quit,
     Zoom(i32),
     ToggleContrast,
 }
@@ -91,8 +144,11 @@ pub struct Kiosk {
     last_activity: f64,
     /// Seconds left on the "Are you still here?" countdown, while it shows.
     idle_warning: Option<u32>,
-    pub idle_seconds: f64,
-    pub countdown_seconds: f64,
+    settings: Settings,
+    /// Digits typed on the staff PIN pad.
+    pin: String,
+    /// Set by the staff menu's Quit, so the locked window lets itself close.
+    staff_quit: bool,
     /// The last outbox write, for staff: a path or the reason it failed.
     pub last_write: Option<Result<PathBuf, String>>,
 }
@@ -123,10 +179,16 @@ impl Kiosk {
             thanks_until: None,
             last_activity: 0.0,
             idle_warning: None,
-            idle_seconds: IDLE_SECONDS,
-            countdown_seconds: COUNTDOWN_SECONDS,
+            settings: Settings::default(),
+            pin: String::new(),
+            staff_quit: false,
             last_write: None,
         }
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
     }
 
     pub fn screen(&self) -> &Screen {
@@ -253,16 +315,16 @@ impl Kiosk {
             return;
         }
         let idle = now - self.last_activity;
-        let deadline = self.idle_seconds + self.countdown_seconds;
+        let deadline = self.settings.idle_seconds + self.settings.countdown_seconds;
         if idle >= deadline {
             self.reset(ctx);
-        } else if idle >= self.idle_seconds {
+        } else if idle >= self.settings.idle_seconds {
             self.idle_warning = Some((deadline - idle).ceil() as u32);
             // The countdown is visible, so it ticks once a second — only while it shows.
             ctx.request_repaint_after_secs(1.0_f64.min(deadline - idle) as f32);
         } else {
             self.idle_warning = None;
-            ctx.request_repaint_after_secs((self.idle_seconds - idle) as f32);
+            ctx.request_repaint_after_secs((self.settings.idle_seconds - idle) as f32);
         }
     }
 
@@ -288,13 +350,74 @@ impl Kiosk {
         }
         match self.screen.clone() {
             Screen::Broken(diagnostics) => {
-                ui.heading("This questionnaire could not be loaded");
-                ui.label("Staff: fix the file below (or choose another with --questionnaire) and restart prescreen.");
+                ui.heading("prescreen cannot start");
+                ui.label("Staff: fix the problem below, then restart prescreen. No patient can start until then.");
+                if ui.button("Quit prescreen").clicked() {
+                    actions.push(Action::Quit);
+                }
                 ScrollArea::vertical().show(ui, |ui| {
                     ui.label(RichText::new(diagnostics).monospace().size(16.0));
                 });
             }
             Screen::Welcome => self.draw_welcome(ui, actions),
+            Screen::StaffPin => {
+                ui.heading("Staff PIN");
+                ui.add_space(12.0);
+                ui.label(RichText::new("*".repeat(self.pin.len()) + " ").size(theme::HEADING));
+                ui.add_space(12.0);
+                if let Some(press) = keyboard::show(ui, keyboard::Keys::Digits, false, t) {
+                    actions.push(Action::PinKey(press));
+                }
+                ui.add_space(12.0);
+                ui.horizontal(|ui| {
+                    if big_button(ui, "Cancel").clicked() {
+                        actions.push(Action::LeaveStaff);
+                    }
+                    if big_button(ui, "Enter").clicked() {
+                        actions.push(Action::PinEnter);
+                    }
+                });
+            }
+            Screen::Staff => {
+                ui.heading("Staff menu");
+                ui.add_space(12.0);
+                ui.label(format!("Outbox: {}", self.outbox.display()));
+                let status = match &self.last_write {
+                    None => "Last write: nothing written since start".to_owned(),
+                    Some(Ok(path)) => format!(
+                        "Last write: ok — {}",
+                        path.file_name()
+                            .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                    ),
+                    Some(Err(reason)) => format!("Last write FAILED: {reason}"),
+                };
+                ui.label(status);
+                if let Some(q) = &self.q {
+                    ui.label(format!(
+                        "Questionnaire: {} {} (sha256 {}…)",
+                        q.id,
+                        q.version,
+                        &q.sha256[..12.min(q.sha256.len())]
+                    ));
+                }
+                ui.label(format!(
+                    "Kiosk mode: {}",
+                    if self.settings.kiosk {
+                        "locked"
+                    } else {
+                        "window"
+                    }
+                ));
+                ui.add_space(24.0);
+                ui.horizontal(|ui| {
+                    if big_button(ui, "Back to welcome").clicked() {
+                        actions.push(Action::LeaveStaff);
+                    }
+                    if big_button(ui, "Quit prescreen").clicked() {
+                        actions.push(Action::Quit);
+                    }
+                });
+            }
             Screen::Intro => {
                 toolbar(ui, t, actions, |_| {});
                 ui.heading(t.intro_title);
@@ -341,13 +464,25 @@ impl Kiosk {
 
     fn draw_welcome(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let Some(q) = self.q.clone() else { return };
-        let default = q.default_language().to_owned();
+        let languages = if self.settings.languages.is_empty() {
+            q.languages.clone()
+        } else {
+            self.settings.languages.clone()
+        };
+        let default = languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| q.default_language().to_owned());
         ui.add_space(40.0);
         ui.vertical_centered(|ui| {
+            if let Some(clinic) = &self.settings.clinic_name {
+                ui.label(RichText::new(clinic).size(theme::QUESTION).strong());
+                ui.add_space(12.0);
+            }
             ui.heading(q.title.get(&default));
             ui.add_space(40.0);
             // Each language is named in its own language; tapping one starts in it.
-            for lang in &q.languages {
+            for lang in &languages {
                 let name = strings(lang).language_name;
                 let label = format!("{} — {name}", strings(lang).start);
                 if ui
@@ -360,6 +495,14 @@ impl Kiosk {
                     actions.push(Action::Start(lang.clone()));
                 }
                 ui.add_space(16.0);
+            }
+        });
+        // A discreet corner for staff, only between patients.
+        ui.with_layout(Layout::bottom_up(Align::Max), |ui| {
+            let staff =
+                egui::Button::new(RichText::new(strings(&default).staff).size(theme::BODY * 0.8));
+            if ui.add(staff).clicked() {
+                actions.push(Action::OpenStaff);
             }
         });
     }
@@ -600,6 +743,32 @@ impl Kiosk {
                     ctx.memory_mut(|m| m.request_focus(target.widget));
                 }
             }
+            Action::OpenStaff => {
+                zeroize::Zeroize::zeroize(&mut self.pin);
+                self.screen = Screen::StaffPin;
+            }
+            Action::PinKey(press) => {
+                if let keyboard::Press::Char(c) = press {
+                    if c.is_ascii_digit() && self.pin.len() < 12 {
+                        self.pin.push(c);
+                    }
+                } else if press == keyboard::Press::Delete {
+                    self.pin.pop();
+                }
+            }
+            Action::PinEnter => {
+                let ok = crate::config::pin_matches(self.settings.staff_pin.as_deref(), &self.pin);
+                zeroize::Zeroize::zeroize(&mut self.pin);
+                self.screen = if ok { Screen::Staff } else { Screen::Welcome };
+            }
+            Action::LeaveStaff => {
+                zeroize::Zeroize::zeroize(&mut self.pin);
+                self.screen = Screen::Welcome;
+            }
+            Action::Quit => {
+                self.staff_quit = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
             Action::MoreTime => {
                 self.last_activity = ctx.input(|i| i.time);
                 self.idle_warning = None;
@@ -729,6 +898,20 @@ impl Kiosk {
 }
 
 impl eframe::App for Kiosk {
+    /// In locked mode a close request (window button, Alt+F4) is cancelled unless staff chose
+    /// Quit behind the PIN.
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // A broken setup has no patient to protect: staff must be able to close it.
+        let broken = matches!(self.screen, Screen::Broken(_));
+        if self.settings.kiosk
+            && !self.staff_quit
+            && !broken
+            && ctx.input(|i| i.viewport().close_requested())
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
@@ -817,22 +1000,38 @@ pub fn run(
     q: Result<Arc<Questionnaire>, String>,
     outbox: PathBuf,
     clock: Arc<dyn Clock>,
+    settings: Settings,
 ) -> eframe::Result {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("prescreen")
+        .with_app_id("prescreen")
+        .with_inner_size([1024.0, 768.0])
+        .with_min_inner_size([640.0, 480.0]);
+    if settings.kiosk {
+        viewport = viewport.with_fullscreen(true).with_decorations(false);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("prescreen")
-            .with_app_id("prescreen")
-            .with_inner_size([1024.0, 768.0])
-            .with_min_inner_size([640.0, 480.0]),
+        viewport,
         persist_window: false,
         ..Default::default()
     };
+    let locked = settings.kiosk;
     eframe::run_native(
         "prescreen",
         options,
         Box::new(move |cc| {
             theme::install(&cc.egui_ctx);
-            Ok(Box::new(Kiosk::new(q, outbox, clock)))
+            if locked {
+                // No quitting by shortcut, no zooming by keyboard: staff use the staff menu,
+                // patients the A− / A+ buttons.
+                cc.egui_ctx.options_mut(|o| {
+                    o.quit_shortcuts.clear();
+                    o.zoom_with_keyboard = false;
+                });
+            }
+            Ok(Box::new(
+                Kiosk::new(q, outbox, clock).with_settings(settings),
+            ))
         }),
     )
 }

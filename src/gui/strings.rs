@@ -44,6 +44,7 @@ pub struct Strings {
     pub shift_on: &'static str,
     pub space: &'static str,
     pub delete: &'static str,
+    pub staff: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -89,6 +90,7 @@ pub const EN: Strings = Strings {
     shift_on: "CAPITAL",
     space: "Space",
     delete: "Delete",
+    staff: "Staff",
 };
 
 pub const ES: Strings = Strings {
@@ -134,6 +136,7 @@ pub const ES: Strings = Strings {
     shift_on: "MAYÚSCULA",
     space: "Espacio",
     delete: "Borrar",
+    staff: "Personal",
 };
 
 /// The strings for a language; English for any language without a table.

@@ -233,3 +233,31 @@ fn fill_into_a_missing_folder_creates_it_and_a_file_in_the_way_fails_cleanly() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains("Ana"), "no patient data in errors");
 }
+
+#[test]
+fn hash_pin_reads_the_pin_from_stdin_and_the_example_config_loads() {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prescreen"))
+        .arg("hash-pin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"2468\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let line = stdout(&o);
+    assert!(
+        line.starts_with("staff_pin: \"sha256:") && !line.contains("2468"),
+        "{line}"
+    );
+    let config = prescreen::config::Config::parse(format!("Config({line})").as_bytes()).unwrap();
+    assert!(config.check_pin("2468"));
+
+    let example = prescreen::config::Config::load(&repo("assets/config.example.ron")).unwrap();
+    assert!(example.kiosk);
+    assert_eq!(
+        example.clinic_name.as_deref(),
+        Some("Riverside Mood Clinic")
+    );
+}

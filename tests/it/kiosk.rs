@@ -470,3 +470,43 @@ fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
     );
     assert_eq!(answer_of(&s, "packs"), Some(Answer::Integer(2)));
 }
+
+#[test]
+fn the_staff_menu_opens_only_with_the_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = prescreen::gui::Settings {
+        staff_pin: Some(prescreen::config::PinHash::hash("2468")),
+        clinic_name: Some("Riverside Mood Clinic".into()),
+        ..Default::default()
+    };
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let kiosk = Kiosk::new(Ok(short()), dir.path().to_path_buf(), clock).with_settings(settings);
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1024.0, 768.0))
+        .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
+    prescreen::gui::theme::install(&h.ctx);
+    h.run();
+    assert!(
+        h.query_by_label("Riverside Mood Clinic").is_some(),
+        "clinic name on Welcome"
+    );
+    click(&mut h, "Staff");
+    for d in ["1", "2", "3", "4"] {
+        click(&mut h, d);
+    }
+    click(&mut h, "Enter");
+    assert_eq!(
+        h.state().screen(),
+        &Screen::Welcome,
+        "a wrong PIN goes back to Welcome"
+    );
+    click(&mut h, "Staff");
+    for d in ["2", "4", "6", "8"] {
+        click(&mut h, d);
+    }
+    click(&mut h, "Enter");
+    assert_eq!(h.state().screen(), &Screen::Staff);
+    assert!(h.query_by_label_contains("Outbox:").is_some());
+    click(&mut h, "Back to welcome");
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+}
