@@ -83,6 +83,10 @@ const DIGIT_ROWS: [&str; 4] = ["123", "456", "789", ".0"];
 const KEY_HEIGHT: f32 = 50.0;
 const GAP: f32 = 6.0;
 
+/// The width of the numeric keypad (three 90 pt keys and two gaps), which stands beside the
+/// answer.
+pub const KEYPAD_WIDTH: f32 = 3.0 * 90.0 + 2.0 * GAP;
+
 /// The height the keys take, so the page can make room for them.
 pub fn height(keys: Keys) -> f32 {
     let rows = match keys {

@@ -566,52 +566,78 @@ impl Kiosk {
                         || k.draft.starts_with(&format!("{}#", item.id))
                         || k.draft.starts_with(&format!("{}/", item.id))
                 });
+                // The keypad is narrow: it stands beside the answer, so the question stays in
+                // view. The letter keyboard is wide: it goes below, and the page makes room.
+                let side_keypad = target
+                    .as_ref()
+                    .is_some_and(|k| k.keys == keyboard::Keys::Digits);
                 let keyboard_height = target
                     .as_ref()
+                    .filter(|k| k.keys == keyboard::Keys::Letters)
                     .map_or(0.0, |k| keyboard::height(k.keys) + 4.0);
                 let body_height = ui.available_height() - theme::TARGET - 20.0 - keyboard_height;
-                ScrollArea::vertical()
-                    .max_height(body_height.max(120.0))
-                    .scroll_source(egui::scroll_area::ScrollSource::ALL)
-                    .show(ui, |ui| {
-                        let question =
-                            ui.label(RichText::new(item.text.get(lang)).size(theme::QUESTION));
-                        if let Some(help) = &item.help {
-                            ui.label(RichText::new(help.get(lang)).size(theme::BODY * 0.9));
-                        }
-                        if item.kind.is_question() {
-                            let hint = if session.is_required(idx) {
-                                t.required_hint
-                            } else {
-                                t.skip_hint
-                            };
-                            ui.label(RichText::new(hint).italics());
-                        }
-                        ui.add_space(8.0);
-                        let key = item.id.clone();
-                        if let Some(edit) = widgets::answer(
-                            ui,
-                            &q,
-                            item,
-                            session.answer(idx),
-                            &mut self.drafts,
-                            &key,
-                            lang,
-                            t,
-                            question.id,
-                        ) {
-                            actions.push(Action::Edit(idx, edit));
-                        }
-                        if let Some(message) = &self.message {
-                            ui.add_space(8.0);
-                            ui.label(
-                                RichText::new(message)
-                                    .color(egui::Color32::from_rgb(170, 0, 0))
-                                    .size(theme::BODY)
-                                    .strong(),
-                            );
-                        }
+                let keypad_width = if side_keypad {
+                    keyboard::KEYPAD_WIDTH + 24.0
+                } else {
+                    0.0
+                };
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_max_width(ui.available_width() - keypad_width);
+                        ScrollArea::vertical()
+                            .max_height(body_height.max(120.0))
+                            .scroll_source(egui::scroll_area::ScrollSource::ALL)
+                            .show(ui, |ui| {
+                                let question = ui.label(
+                                    RichText::new(item.text.get(lang)).size(theme::QUESTION),
+                                );
+                                if let Some(help) = &item.help {
+                                    ui.label(RichText::new(help.get(lang)).size(theme::BODY * 0.9));
+                                }
+                                if item.kind.is_question() {
+                                    let hint = if session.is_required(idx) {
+                                        t.required_hint
+                                    } else {
+                                        t.skip_hint
+                                    };
+                                    ui.label(RichText::new(hint).italics());
+                                }
+                                ui.add_space(8.0);
+                                let key = item.id.clone();
+                                if let Some(edit) = widgets::answer(
+                                    ui,
+                                    &q,
+                                    item,
+                                    session.answer(idx),
+                                    &mut self.drafts,
+                                    &key,
+                                    lang,
+                                    t,
+                                    question.id,
+                                ) {
+                                    actions.push(Action::Edit(idx, edit));
+                                }
+                                if let Some(message) = &self.message {
+                                    ui.add_space(8.0);
+                                    ui.label(
+                                        RichText::new(message)
+                                            .color(egui::Color32::from_rgb(170, 0, 0))
+                                            .size(theme::BODY)
+                                            .strong(),
+                                    );
+                                }
+                            });
                     });
+                    if side_keypad {
+                        ui.vertical(|ui| {
+                            if let Some(press) =
+                                keyboard::show(ui, keyboard::Keys::Digits, false, t)
+                            {
+                                actions.push(Action::Key(press));
+                            }
+                        });
+                    }
+                });
                 ui.with_layout(Layout::bottom_up(Align::Min), |ui| {
                     // Bottom-up: navigation first (at the bottom), the keyboard above it.
                     let nav = ui.horizontal(|ui| {
@@ -625,7 +651,7 @@ impl Kiosk {
                         });
                     });
                     let _ = nav;
-                    if let Some(target) = target {
+                    if let Some(target) = target.filter(|k| k.keys == keyboard::Keys::Letters) {
                         // A capital at the start of a name or sentence, without asking.
                         let empty = self.drafts.get(&target.draft).is_none_or(String::is_empty);
                         let shift = self.shift || (target.keys == keyboard::Keys::Letters && empty);
