@@ -188,18 +188,7 @@ impl UrgentAlert {
             alert: rule.map_or_else(String::new, |r| r.alert.clone()),
             at: alert.at,
             started_at: session.started_at(),
-            identity: q
-                .identity
-                .iter()
-                .filter_map(|&i| {
-                    let item = q.item(i);
-                    ev.effective(i).map(|a| Field {
-                        item: item.id.clone(),
-                        question: item.text.default_text().to_owned(),
-                        answer: answer::display(q, item, a, lang),
-                    })
-                })
-                .collect(),
+            identity: identity_fields(q, &ev, lang),
         }
     }
 
@@ -209,6 +198,21 @@ impl UrgentAlert {
             .new_line("\n".to_owned());
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }
+}
+
+/// The identity items the patient answered (name, date of birth), as shown to them.
+fn identity_fields(q: &Questionnaire, ev: &Eval<'_>, lang: &str) -> Vec<Field> {
+    q.identity
+        .iter()
+        .filter_map(|&i| {
+            let item = q.item(i);
+            ev.effective(i).map(|a| Field {
+                item: item.id.clone(),
+                question: item.text.default_text().to_owned(),
+                answer: answer::display(q, item, a, lang),
+            })
+        })
+        .collect()
 }
 
 /// What can be wrong with a summary file.
@@ -239,19 +243,7 @@ impl Summary {
         let other_lang = lang != default;
         let shown = |item: &Item, a: &Answer| answer::display(q, item, a, lang);
 
-        let identity = q
-            .identity
-            .iter()
-            .filter_map(|&i| {
-                let item = q.item(i);
-                let a = ev.effective(i)?;
-                Some(Field {
-                    item: item.id.clone(),
-                    question: item.text.default_text().to_owned(),
-                    answer: shown(item, a),
-                })
-            })
-            .collect();
+        let identity = identity_fields(q, &ev, lang);
 
         let alerts = session
             .alerts()

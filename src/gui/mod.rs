@@ -532,7 +532,9 @@ impl Kiosk {
             };
             ui.horizontal(|ui| {
                 ui.scope(|ui| {
-                    ui.visuals_mut().extreme_bg_color = egui::Color32::from_gray(205);
+                    // A dark fill on a light track: visible to a low-vision reader.
+                    ui.visuals_mut().extreme_bg_color = egui::Color32::from_gray(215);
+                    ui.visuals_mut().selection.bg_fill = egui::Color32::from_rgb(0, 90, 200);
                     ui.add(
                         egui::ProgressBar::new(fraction)
                             .desired_height(14.0)

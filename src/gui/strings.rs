@@ -34,7 +34,6 @@ pub struct Strings {
     pub bigger_text: &'static str,
     pub smaller_text: &'static str,
     pub high_contrast: &'static str,
-    pub clear_answer: &'static str,
     pub still_here_title: &'static str,
     /// `{n}` is replaced by the seconds left.
     pub still_here_body: &'static str,
@@ -81,7 +80,6 @@ pub const EN: Strings = Strings {
     bigger_text: "Bigger text",
     smaller_text: "Smaller text",
     high_contrast: "High contrast",
-    clear_answer: "Clear answer",
     still_here_title: "Are you still here?",
     still_here_body: "To protect your privacy, your answers will be cleared in {n} seconds.",
     more_time: "I need more time",
@@ -127,7 +125,6 @@ pub const ES: Strings = Strings {
     bigger_text: "Letra más grande",
     smaller_text: "Letra más pequeña",
     high_contrast: "Alto contraste",
-    clear_answer: "Borrar respuesta",
     still_here_title: "¿Sigue ahí?",
     still_here_body: "Para proteger su privacidad, sus respuestas se borrarán en {n} segundos.",
     more_time: "Necesito más tiempo",

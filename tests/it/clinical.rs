@@ -188,65 +188,73 @@ fn band_at(prefix: &str, n: usize, score: &str, total: u32) -> (Summary, String)
     (s, band)
 }
 
-#[test]
-fn phq9_band_edges() {
-    for (total, band) in [
-        (0, "minimal"),
-        (4, "minimal"),
-        (5, "mild"),
-        (9, "mild"),
-        (10, "moderate"),
-        (14, "moderate"),
-        (15, "moderately severe"),
-        (19, "moderately severe"),
-        (20, "severe"),
-        (27, "severe"),
-    ] {
-        let (s, got) = band_at("phq9_", 9, "phq9", total);
-        assert_eq!(got, band, "PHQ-9 total {total}");
+/// At each total, the score falls in `band`, and of `band_flags` exactly the one for that band
+/// (if any) is raised.
+fn check_band_edges(
+    prefix: &str,
+    items: usize,
+    score: &str,
+    edges: &[(u32, &str)],
+    band_flags: &[(&str, &str)],
+) {
+    for &(total, band) in edges {
+        let (s, got) = band_at(prefix, items, score, total);
+        assert_eq!(got, band, "{score} total {total}");
         let flags: Vec<_> = s.flags.iter().map(|f| f.id.as_str()).collect();
-        let band_flag = match band {
-            "moderate" => Some("phq9_moderate"),
-            "moderately severe" => Some("phq9_moderately_severe"),
-            "severe" => Some("phq9_severe"),
-            _ => None,
-        };
-        for f in ["phq9_moderate", "phq9_moderately_severe", "phq9_severe"] {
+        for &(flag_band, flag) in band_flags {
             assert_eq!(
-                flags.contains(&f),
-                band_flag == Some(f),
-                "PHQ-9 total {total}: {flags:?}"
+                flags.contains(&flag),
+                flag_band == band,
+                "{score} total {total}: {flags:?}"
             );
         }
     }
 }
 
 #[test]
+fn phq9_band_edges() {
+    check_band_edges(
+        "phq9_",
+        9,
+        "phq9",
+        &[
+            (0, "minimal"),
+            (4, "minimal"),
+            (5, "mild"),
+            (9, "mild"),
+            (10, "moderate"),
+            (14, "moderate"),
+            (15, "moderately severe"),
+            (19, "moderately severe"),
+            (20, "severe"),
+            (27, "severe"),
+        ],
+        &[
+            ("moderate", "phq9_moderate"),
+            ("moderately severe", "phq9_moderately_severe"),
+            ("severe", "phq9_severe"),
+        ],
+    );
+}
+
+#[test]
 fn gad7_band_edges() {
-    for (total, band) in [
-        (0, "minimal"),
-        (4, "minimal"),
-        (5, "mild"),
-        (9, "mild"),
-        (10, "moderate"),
-        (14, "moderate"),
-        (15, "severe"),
-        (21, "severe"),
-    ] {
-        let (s, got) = band_at("gad7_", 7, "gad7", total);
-        assert_eq!(got, band, "GAD-7 total {total}");
-        let flags: Vec<_> = s.flags.iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(
-            flags.contains(&"gad7_moderate"),
-            band == "moderate",
-            "GAD-7 {total}: {flags:?}"
-        );
-        assert_eq!(
-            flags.contains(&"gad7_severe"),
-            band == "severe",
-            "GAD-7 {total}: {flags:?}"
-        );
-    }
+    check_band_edges(
+        "gad7_",
+        7,
+        "gad7",
+        &[
+            (0, "minimal"),
+            (4, "minimal"),
+            (5, "mild"),
+            (9, "mild"),
+            (10, "moderate"),
+            (14, "moderate"),
+            (15, "severe"),
+            (21, "severe"),
+        ],
+        &[("moderate", "gad7_moderate"), ("severe", "gad7_severe")],
+    );
 }
 
 #[test]

@@ -272,8 +272,8 @@ fn reset_leaves_no_answer_and_no_text_edit_state() {
     h.run();
     assert!(h.state().session().is_none());
     assert_eq!(h.state().screen(), &Screen::Welcome);
-    let leftover = ctx.data_mut(|d| d.get_temp::<egui::text_edit::TextEditState>(egui::Id::NULL));
-    assert!(leftover.is_none());
+    let leftover = ctx.data_mut(|d| d.count::<egui::text_edit::TextEditState>());
+    assert_eq!(leftover, 0, "egui's text-edit memory is empty");
     assert!(h.query_by_label_contains("Sentinel").is_none());
 }
 
