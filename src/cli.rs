@@ -78,6 +78,16 @@ pub enum Command {
     /// Reads the PIN from standard input (so it is not left in the shell history) and prints
     /// `staff_pin: "sha256:<salt>:<hash>",`.
     HashPin,
+    /// Open the clinician review window: the inbox of summaries and urgent alerts, urgent
+    /// first, and each summary with its flags, scores and answers.
+    Review {
+        /// A summary file or a folder (default: the configured outbox).
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+        /// The site configuration, for its outbox and questionnaire (default as for the kiosk).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -91,6 +101,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             out: dir,
         }) => run_fill(&questionnaire, &answers, lang.as_deref(), dir, out, err),
         Some(Command::HashPin) => hash_pin(out, err),
+        Some(Command::Review { path, config }) => review(path, config.or(cli.config), err),
         None => kiosk(&cli, err),
     }
 }
@@ -113,14 +124,64 @@ fn hash_pin(out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     0
 }
 
-/// Opens the patient kiosk. A questionnaire or configuration that does not load opens a
-/// staff-facing error screen with the problems rather than failing to start.
-fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
-    let config_path = cli.config.clone().or_else(|| {
+/// The site configuration file: the one named, or the default location when it exists.
+fn config_path(named: Option<PathBuf>) -> Option<PathBuf> {
+    named.or_else(|| {
         directories::ProjectDirs::from("", "", "prescreen")
             .map(|d| d.config_dir().join("config.ron"))
             .filter(|p| p.exists())
-    });
+    })
+}
+
+/// Opens the clinician review window on a file or folder (default: the configured outbox).
+fn review(path: Option<PathBuf>, config: Option<PathBuf>, err: &mut dyn Write) -> i32 {
+    let config = match config_path(config).map(|p| Config::load(&p)) {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => {
+            let _ = writeln!(err, "error: the site configuration could not be read:\n{e}");
+            return 1;
+        }
+        None => Config::default(),
+    };
+    let Some(path) = path
+        .or_else(|| config.outbox.clone())
+        .or_else(outbox::default_dir)
+    else {
+        let _ = writeln!(
+            err,
+            "error: this system has no data folder; name a folder or file"
+        );
+        return 2;
+    };
+    if !path.exists() {
+        let _ = writeln!(err, "error: {} does not exist", path.display());
+        return 2;
+    }
+    // The questionnaires this installation knows: summaries from others are marked.
+    let mut known = Vec::new();
+    if let Ok(q) = Questionnaire::from_bytes(BUILT_IN) {
+        known.push(q.sha256.clone());
+    }
+    if let Some(Ok(q)) = config
+        .questionnaire
+        .as_ref()
+        .map(|p| Questionnaire::load(p))
+    {
+        known.push(q.sha256.clone());
+    }
+    match crate::gui::review::run(Some(path), known, Arc::new(SystemClock)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot open the window: {e}");
+            2
+        }
+    }
+}
+
+/// Opens the patient kiosk. A questionnaire or configuration that does not load opens a
+/// staff-facing error screen with the problems rather than failing to start.
+fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
+    let config_path = config_path(cli.config.clone());
     let config = match &config_path {
         Some(path) => Config::load(path),
         None => Ok(Config::default()),

@@ -8,11 +8,13 @@
 //! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
 //! - [`config`]: the site configuration file.
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
-//! - [`gui`]: the patient kiosk (egui), a thin view over the engine.
+//! - [`inbox`]: the clinician's list of exported records, urgent first, with review marks.
+//! - [`gui`]: the patient kiosk and the clinician review window (egui), thin views.
 //! - [`cli`]: the command line (`check`, `fill`; no subcommand opens the kiosk).
 
 pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod gui;
+pub mod inbox;
 pub mod outbox;

@@ -26,7 +26,7 @@ pub use answer::{Answer, Entry, Invalid};
 pub use diagnostic::{Code, Diagnostic, Position};
 pub use model::{ItemIdx, Kind, Level, Questionnaire};
 pub use session::{Alert, Clock, Cursor, FixedClock, Session, SystemClock};
-pub use summary::{Summary, SummaryError};
+pub use summary::{Integrity, Summary, SummaryError, UrgentAlert};
 
 /// Questionnaire files larger than this are refused before parsing (the ketamine-candidacy
 /// questionnaire is well under 200 KiB; a generated 10,000-item one about 2 MiB).

@@ -198,6 +198,32 @@ impl UrgentAlert {
             .new_line("\n".to_owned());
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }
+
+    /// Reads an alert record, checking its size, text and schema version.
+    pub fn from_ron(bytes: &[u8]) -> Result<UrgentAlert, SummaryError> {
+        let size = bytes.len() as u64;
+        if size > MAX_SUMMARY_BYTES {
+            return Err(SummaryError::TooLarge {
+                size,
+                limit: MAX_SUMMARY_BYTES,
+            });
+        }
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
+        #[derive(Deserialize)]
+        #[serde(rename = "UrgentAlert")]
+        struct Probe {
+            schema: u32,
+        }
+        let probe: Probe = ron::from_str(text).map_err(syntax)?;
+        if probe.schema != SCHEMA {
+            return Err(SummaryError::Schema {
+                found: probe.schema,
+                expected: SCHEMA,
+            });
+        }
+        ron::from_str(text).map_err(syntax)
+    }
 }
 
 /// The identity items the patient answered (name, date of birth), as shown to them.
@@ -428,6 +454,17 @@ impl Summary {
 
     /// Reads a summary, checking its schema version and digest.
     pub fn from_ron(bytes: &[u8]) -> Result<Summary, SummaryError> {
+        match Summary::read(bytes)? {
+            (summary, Integrity::Verified) => Ok(summary),
+            (_, Integrity::Mismatch) => Err(SummaryError::Digest),
+        }
+    }
+
+    /// Reads a summary whose content parses, whether or not its digest matches: the clinician
+    /// window shows a changed or damaged file with its integrity marked as failed rather than
+    /// hiding it. Everything else (size, text, syntax, schema version) is checked as in
+    /// [`Summary::from_ron`].
+    pub fn read(bytes: &[u8]) -> Result<(Summary, Integrity), SummaryError> {
         let size = bytes.len() as u64;
         if size > MAX_SUMMARY_BYTES {
             return Err(SummaryError::TooLarge {
@@ -443,25 +480,45 @@ impl Summary {
         struct Probe {
             schema: u32,
         }
-        let probe: Probe = ron::from_str(text).map_err(|e| SummaryError::Syntax(e.to_string()))?;
+        let probe: Probe = ron::from_str(text).map_err(syntax)?;
         if probe.schema != SCHEMA {
             return Err(SummaryError::Schema {
                 found: probe.schema,
                 expected: SCHEMA,
             });
         }
-        let summary: Summary =
-            ron::from_str(text).map_err(|e| SummaryError::Syntax(e.to_string()))?;
+        let summary: Summary = ron::from_str(text).map_err(syntax)?;
         let zeroed = text.replacen(
             &digest_field(&summary.digest),
             &digest_field(ZERO_DIGEST),
             1,
         );
         let digest = hex(&Sha256::digest(zeroed.as_bytes()));
-        if digest != summary.digest || zeroed == text {
-            return Err(SummaryError::Digest);
-        }
-        Ok(summary)
+        let integrity = if digest != summary.digest || zeroed == text {
+            Integrity::Mismatch
+        } else {
+            Integrity::Verified
+        };
+        Ok((summary, integrity))
+    }
+}
+
+/// Whether a summary's text is what was written: its digest matches its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Integrity {
+    Verified,
+    /// The digest does not match: changed by hand or damaged after it was written.
+    Mismatch,
+}
+
+/// RON's message, with the common case of a cut-off file said plainly.
+fn syntax(e: ron::error::SpannedError) -> SummaryError {
+    if e.code == ron::Error::Eof {
+        SummaryError::Syntax(format!(
+            "{e} (the file ends early: it was cut off, or copied before it was complete)"
+        ))
+    } else {
+        SummaryError::Syntax(e.to_string())
     }
 }
 

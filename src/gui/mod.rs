@@ -8,6 +8,7 @@
 //! drawing code only reads the session.
 
 mod keyboard;
+pub mod review;
 mod strings;
 pub mod theme;
 mod widgets;

@@ -6,6 +6,7 @@ mod cli;
 mod clinical;
 mod kiosk;
 mod properties;
+mod review;
 mod scenario;
 mod scenarios;
 mod summary;

@@ -1,0 +1,429 @@
+//! The clinician's inbox: every record in an outbox folder, read and checked, in the order a
+//! clinician should see them — urgent first, then newest.
+//!
+//! A row is one file: a summary, an urgent-alert record, or a file that could not be read (with
+//! the reason). Nothing here changes an exported file. "Reviewed" is a separate small record in
+//! a `reviewed/` subfolder beside the exports, holding who, when, and the SHA-256 of the file as
+//! it was reviewed, so a file changed after review is noticed.
+//!
+//! Scanning keeps a cache keyed by path, size and modification time, so a rescan after one new
+//! file reads one file. Rows keep only what the list shows; a summary is read again (and checked
+//! again) when it is opened.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::engine::read_limited;
+use crate::engine::summary::{
+    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, Summary, SummaryError, UrgentAlert, hex,
+};
+use crate::outbox::{ALERT_SUFFIX, SUMMARY_SUFFIX};
+
+/// Name of the subfolder holding review records.
+pub const REVIEWED_DIR: &str = "reviewed";
+
+/// Suffix of a review record: `<export file name>.reviewed.ron`.
+pub const REVIEWED_SUFFIX: &str = ".reviewed.ron";
+
+/// One file of the inbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub path: PathBuf,
+    /// When the record was made: a summary's submission, an alert's moment; for an unreadable
+    /// file, its modification time.
+    pub received: DateTime<Utc>,
+    pub record: Record,
+    pub review: Option<Review>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    Summary(SummaryRow),
+    Alert(AlertRow),
+    /// Could not be read as a summary or alert; the reason says why, in words for a clinician.
+    Unreadable {
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    /// Name, date of birth: the identity answers, as the patient gave them.
+    pub patient: Vec<Field>,
+    pub flags: usize,
+    /// Safety alerts raised during the session.
+    pub alerts: usize,
+    pub integrity: Integrity,
+    pub questionnaire: QuestionnaireInfo,
+    /// Whether the questionnaire is one this installation knows (`None`: no list to check).
+    pub known_questionnaire: Option<bool>,
+    pub started_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertRow {
+    pub patient: Vec<Field>,
+    /// What staff are told, e.g. "Patient reported thoughts of self-harm".
+    pub alert: String,
+    pub questionnaire: QuestionnaireInfo,
+    pub started_at: DateTime<Utc>,
+    /// The summary the same session submitted later, if it did.
+    pub summary: Option<PathBuf>,
+}
+
+/// A clinician's record that a file was reviewed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Reviewed")]
+pub struct ReviewMark {
+    /// The export's file name.
+    pub file: String,
+    /// SHA-256 of the file's bytes when it was reviewed.
+    pub sha256: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Review {
+    Reviewed(ReviewMark),
+    /// Marked reviewed, but the file's bytes are no longer those that were reviewed.
+    ChangedSince(ReviewMark),
+}
+
+impl Row {
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A summary with a safety alert, or an alert record whose patient never submitted.
+    pub fn is_urgent(&self) -> bool {
+        match &self.record {
+            Record::Summary(s) => s.alerts > 0,
+            Record::Alert(a) => a.summary.is_none(),
+            Record::Unreadable { .. } => false,
+        }
+    }
+
+    pub fn is_reviewed(&self) -> bool {
+        matches!(self.review, Some(Review::Reviewed(_)))
+    }
+
+    /// The identity answers shown in the list.
+    pub fn patient(&self) -> &[Field] {
+        match &self.record {
+            Record::Summary(s) => &s.patient,
+            Record::Alert(a) => &a.patient,
+            Record::Unreadable { .. } => &[],
+        }
+    }
+}
+
+/// What the list needs of a file, cached between scans.
+#[derive(Clone, Debug)]
+struct Cached {
+    len: u64,
+    modified: Option<SystemTime>,
+    received: DateTime<Utc>,
+    record: Record,
+}
+
+/// The rows of a folder (and of files opened one by one), kept up to date by [`Inbox::scan`].
+#[derive(Debug, Default)]
+pub struct Inbox {
+    /// The folder watched, if any.
+    pub dir: Option<PathBuf>,
+    /// Files opened individually (file dialog, drag and drop, the command line).
+    pub files: Vec<PathBuf>,
+    /// SHA-256 of the questionnaires this installation knows; empty means "don't check".
+    pub known: Vec<String>,
+    cache: HashMap<PathBuf, Cached>,
+    rows: Vec<Row>,
+    /// Why the folder itself could not be listed, if it could not.
+    pub problem: Option<String>,
+}
+
+impl Inbox {
+    pub fn new(dir: Option<PathBuf>) -> Inbox {
+        Inbox {
+            dir,
+            ..Inbox::default()
+        }
+    }
+
+    /// The rows, urgent and not yet reviewed first, then newest first.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Adds a file opened individually; a file already listed is not added twice.
+    pub fn add_file(&mut self, path: PathBuf) {
+        let listed = self.rows.iter().any(|r| r.path == path) || self.files.contains(&path);
+        if !listed {
+            self.files.push(path);
+        }
+    }
+
+    /// Reads the folder again. Files unchanged since the last scan (same size and time) are not
+    /// read again. Returns the paths of urgent rows that are new since the previous scan.
+    pub fn scan(&mut self) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        self.problem = None;
+        if let Some(dir) = &self.dir {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => {
+                    for entry in entries.flatten() {
+                        let path = entry.path();
+                        if is_record_name(&path) && path.is_file() {
+                            paths.push(path);
+                        }
+                    }
+                }
+                Err(e) => self.problem = Some(format!("cannot read {}: {e}", dir.display())),
+            }
+        }
+        for f in &self.files {
+            if !paths.contains(f) {
+                paths.push(f.clone());
+            }
+        }
+
+        let mut cache = HashMap::with_capacity(paths.len());
+        for path in paths {
+            let meta = std::fs::metadata(&path).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            let fresh = self
+                .cache
+                .remove(&path)
+                .filter(|c| c.len == len && c.modified == modified && modified.is_some());
+            let cached = fresh.unwrap_or_else(|| read_record(&path, len, modified, &self.known));
+            cache.insert(path, cached);
+        }
+        self.cache = cache;
+
+        let before: Vec<PathBuf> = self
+            .rows
+            .iter()
+            .filter(|r| r.is_urgent())
+            .map(|r| r.path.clone())
+            .collect();
+        let first_scan = self.rows.is_empty();
+        self.rows = self.build_rows();
+        if first_scan {
+            return Vec::new();
+        }
+        self.rows
+            .iter()
+            .filter(|r| r.is_urgent() && !before.contains(&r.path))
+            .map(|r| r.path.clone())
+            .collect()
+    }
+
+    fn build_rows(&self) -> Vec<Row> {
+        let mut rows: Vec<Row> = self
+            .cache
+            .iter()
+            .map(|(path, c)| Row {
+                path: path.clone(),
+                received: c.received,
+                record: c.record.clone(),
+                review: None,
+            })
+            .collect();
+
+        // An alert is followed by a summary when the same session (same start, same
+        // questionnaire) submitted one.
+        let sessions: Vec<(DateTime<Utc>, String, PathBuf)> = rows
+            .iter()
+            .filter_map(|r| match &r.record {
+                Record::Summary(s) => {
+                    Some((s.started_at, s.questionnaire.sha256.clone(), r.path.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        for row in &mut rows {
+            if let Record::Alert(a) = &mut row.record {
+                a.summary = sessions
+                    .iter()
+                    .find(|(at, sha, _)| *at == a.started_at && *sha == a.questionnaire.sha256)
+                    .map(|(_, _, p)| p.clone());
+            }
+        }
+
+        for row in &mut rows {
+            row.review = review_of(&row.path);
+        }
+        rows.sort_by(|a, b| {
+            let key = |r: &Row| r.is_urgent() && !r.is_reviewed();
+            key(b)
+                .cmp(&key(a))
+                .then(b.received.cmp(&a.received))
+                .then(a.path.cmp(&b.path))
+        });
+        rows
+    }
+
+    /// Re-reads the review records (after marking one).
+    pub fn refresh_reviews(&mut self) {
+        self.rows = self.build_rows();
+    }
+}
+
+/// Files the inbox lists: summaries and alert records, not the writer's hidden temp files.
+fn is_record_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    !name.starts_with('.') && (name.ends_with(SUMMARY_SUFFIX) || name.ends_with(ALERT_SUFFIX))
+}
+
+fn read_record(path: &Path, len: u64, modified: Option<SystemTime>, known: &[String]) -> Cached {
+    let mtime = modified.map_or_else(Utc::now, DateTime::<Utc>::from);
+    let unreadable = |reason: String| Cached {
+        len,
+        modified,
+        received: mtime,
+        record: Record::Unreadable { reason },
+    };
+    let bytes = match read_limited(path, MAX_SUMMARY_BYTES) {
+        Ok(Ok(b)) => b,
+        Ok(Err(size)) => {
+            return unreadable(
+                SummaryError::TooLarge {
+                    size,
+                    limit: MAX_SUMMARY_BYTES,
+                }
+                .to_string(),
+            );
+        }
+        Err(e) => return unreadable(format!("cannot read the file: {e}")),
+    };
+    let is_alert = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(ALERT_SUFFIX));
+    if is_alert {
+        return match UrgentAlert::from_ron(&bytes) {
+            Ok(a) => Cached {
+                len,
+                modified,
+                received: a.at,
+                record: Record::Alert(AlertRow {
+                    patient: a.identity,
+                    alert: a.alert,
+                    questionnaire: a.questionnaire,
+                    started_at: a.started_at,
+                    summary: None,
+                }),
+            },
+            Err(e) => unreadable(format!("urgent alert record: {e}")),
+        };
+    }
+    match Summary::read(&bytes) {
+        Ok((s, integrity)) => Cached {
+            len,
+            modified,
+            received: s.submitted_at,
+            record: Record::Summary(SummaryRow {
+                known_questionnaire: (!known.is_empty())
+                    .then(|| known.contains(&s.questionnaire.sha256)),
+                patient: s.identity,
+                flags: s.flags.len(),
+                alerts: s.alerts.len(),
+                integrity,
+                questionnaire: s.questionnaire,
+                started_at: s.started_at,
+            }),
+        },
+        Err(e) => unreadable(e.to_string()),
+    }
+}
+
+/// Where the review record of `path` lives.
+pub fn review_path(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    Some(
+        path.parent()?
+            .join(REVIEWED_DIR)
+            .join(format!("{name}{REVIEWED_SUFFIX}")),
+    )
+}
+
+fn review_of(path: &Path) -> Option<Review> {
+    let record = review_path(path)?;
+    let bytes = read_limited(&record, 64 * 1024).ok()?.ok()?;
+    let mark: ReviewMark = ron::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+    let now = file_sha256(path).ok()?;
+    Some(if now == mark.sha256 {
+        Review::Reviewed(mark)
+    } else {
+        Review::ChangedSince(mark)
+    })
+}
+
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let bytes = match read_limited(path, MAX_SUMMARY_BYTES)? {
+        Ok(b) => b,
+        Err(_) => return Err(std::io::Error::other("file too large")),
+    };
+    Ok(hex(&Sha256::digest(&bytes)))
+}
+
+/// Why marking a file reviewed failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MarkError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write the review record into {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0} is not a file name")]
+    Name(PathBuf),
+}
+
+/// Records that `path` was reviewed by `by` at `at`, without touching the file itself: the
+/// record goes to `reviewed/<name>.reviewed.ron` beside it, written atomically, owner-only.
+pub fn mark_reviewed(path: &Path, by: &str, at: DateTime<Utc>) -> Result<ReviewMark, MarkError> {
+    let record = review_path(path).ok_or_else(|| MarkError::Name(path.to_path_buf()))?;
+    let sha256 = file_sha256(path).map_err(|source| MarkError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mark = ReviewMark {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256,
+        by: by.to_owned(),
+        at,
+    };
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .new_line("\n".to_owned());
+    let text = ron::ser::to_string_pretty(&mark, config).unwrap_or_default();
+    let dir = record.parent().unwrap_or(Path::new("."));
+    let write = |source| MarkError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(write)?;
+    crate::outbox::replace_atomic(&record, text.as_bytes()).map_err(write)?;
+    Ok(mark)
+}

@@ -1,0 +1,497 @@
+//! The clinician's inbox and review window: urgent first, bad files listed with their reasons,
+//! review marks that never touch the export, and a list that updates by itself.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Duration as Span;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use prescreen::engine::answers_file::{AnswersFile, fill};
+use prescreen::engine::summary::Status;
+use prescreen::engine::{FixedClock, Integrity, Summary, UrgentAlert};
+use prescreen::gui::review::ReviewApp;
+use prescreen::inbox::{self, Inbox, Record, Review};
+use prescreen::outbox;
+
+use crate::repo;
+use crate::scenario::{load, test_time};
+
+/// A session filled from one of the answers fixtures, started at `test_time() + minutes`.
+fn session(answers: &str, minutes: i64) -> prescreen::engine::Session {
+    let q = load("questionnaires/ketamine_candidacy.ron");
+    let bytes = std::fs::read(repo(&format!("tests/fixtures/answers/{answers}.ron"))).unwrap();
+    let file = AnswersFile::parse(&bytes).unwrap();
+    let lang = if answers == "spanish" { "es" } else { "en" };
+    let clock = Arc::new(FixedClock::new(test_time() + Span::minutes(minutes)));
+    fill(q, file, lang, clock).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The outbox a busy morning leaves: one ordinary summary, one urgent (with the alert record
+/// its session wrote), one alert whose patient walked away, one tampered and one truncated file.
+struct Morning {
+    normal: PathBuf,
+    urgent: PathBuf,
+    urgent_alert: PathBuf,
+    walked_away: PathBuf,
+    tampered: PathBuf,
+    truncated: PathBuf,
+}
+
+fn morning(dir: &Path) -> Morning {
+    let s = session("no_flags", 30);
+    let normal = write(
+        dir,
+        "20261121T093000Z-0000000000000001.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+
+    let s = session("self_harm", 0);
+    let alert = s
+        .alerts()
+        .first()
+        .expect("the self-harm answers fire the safety rule");
+    let urgent_alert = write(
+        dir,
+        "20261121T090000Z-0000000000000002.alert.ron",
+        &UrgentAlert::build(&s, alert).to_ron(),
+    );
+    let urgent = write(
+        dir,
+        "20261121T090500Z-0000000000000002.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+
+    let s = session("self_harm", 10);
+    let alert = s.alerts().first().unwrap();
+    let walked_away = write(
+        dir,
+        "20261121T091000Z-0000000000000003.alert.ron",
+        &UrgentAlert::build(&s, alert).to_ron(),
+    );
+
+    let s = session("medications", 20);
+    let text = Summary::build(&s, s.now()).to_ron();
+    let tampered = write(
+        dir,
+        "20261121T092000Z-0000000000000004.summary.ron",
+        &text.replacen("Yes", "No", 1),
+    );
+    let truncated = write(
+        dir,
+        "20261121T092500Z-0000000000000005.summary.ron",
+        &text[..text.len() / 2],
+    );
+    Morning {
+        normal,
+        urgent,
+        urgent_alert,
+        walked_away,
+        tampered,
+        truncated,
+    }
+}
+
+fn row<'a>(inbox: &'a Inbox, path: &Path) -> &'a inbox::Row {
+    inbox.rows().iter().find(|r| r.path == path).unwrap()
+}
+
+#[test]
+fn urgent_first_then_newest_with_bad_files_and_their_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = morning(dir.path());
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.scan();
+    let order: Vec<&Path> = inbox.rows().iter().map(|r| r.path.as_path()).collect();
+    // Urgent: the walked-away alert (09:10) and the urgent summary (submitted after the
+    // alert-only session started); then the rest, newest first.
+    assert_eq!(inbox.rows().len(), 6);
+    assert!(inbox.rows()[0].is_urgent() && inbox.rows()[1].is_urgent());
+    assert!(order[..2].contains(&m.walked_away.as_path()));
+    assert!(order[..2].contains(&m.urgent.as_path()));
+    assert!(inbox.rows()[2..].iter().all(|r| !r.is_urgent()));
+    let received: Vec<_> = inbox.rows()[2..].iter().map(|r| r.received).collect();
+    assert!(received.windows(2).all(|w| w[0] >= w[1]), "{received:?}");
+
+    // The alert followed by its session's summary is not urgent on its own; the other is.
+    match &row(&inbox, &m.urgent_alert).record {
+        Record::Alert(a) => assert_eq!(a.summary.as_deref(), Some(m.urgent.as_path())),
+        other => panic!("{other:?}"),
+    }
+    match &row(&inbox, &m.walked_away).record {
+        Record::Alert(a) => assert_eq!(a.summary, None),
+        other => panic!("{other:?}"),
+    }
+
+    match &row(&inbox, &m.tampered).record {
+        Record::Summary(s) => assert_eq!(s.integrity, Integrity::Mismatch),
+        other => panic!("{other:?}"),
+    }
+    match &row(&inbox, &m.truncated).record {
+        Record::Unreadable { reason } => assert!(reason.contains("ends early"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    match &row(&inbox, &m.normal).record {
+        Record::Summary(s) => {
+            assert_eq!(s.integrity, Integrity::Verified);
+            assert_eq!(s.patient[0].answer, "Daniel Okafor");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn other_bad_files_are_listed_with_a_reason_and_big_ones_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = session("no_flags", 0);
+    let text = Summary::build(&good, good.now()).to_ron();
+    write(dir.path(), "a.summary.ron", "this is not RON at all {");
+    write(
+        dir.path(),
+        "b.summary.ron",
+        &text.replacen("schema: 1", "schema: 7", 1),
+    );
+    std::fs::write(dir.path().join("c.summary.ron"), [0xff, 0xfe, 0x00, 0x81]).unwrap();
+    // 50 MB, sparse: refused by its size, unread.
+    let big = std::fs::File::create(dir.path().join("d.summary.ron")).unwrap();
+    big.set_len(50 * 1024 * 1024).unwrap();
+    write(dir.path(), "notes.txt", "ignored: not a record");
+    write(
+        dir.path(),
+        ".prescreen-123.tmp",
+        "ignored: a writer's temp file",
+    );
+
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.known = vec!["not-this-one".into()];
+    let started = Instant::now();
+    inbox.scan();
+    let reasons: Vec<(String, String)> = inbox
+        .rows()
+        .iter()
+        .map(|r| match &r.record {
+            Record::Unreadable { reason } => (r.file_name(), reason.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let reason = |name: &str| &reasons.iter().find(|(n, _)| n == name).unwrap().1;
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reason("a.summary.ron").starts_with("not a readable summary"));
+    assert!(reason("b.summary.ron").contains("schema version 7 is not supported"));
+    assert!(reason("c.summary.ron").contains("not a text file"));
+    assert!(reason("d.summary.ron").contains("52428800 bytes"));
+    // Not a timing assertion: a 50 MB file read whole would take far longer than this bound
+    // on any machine; it guards against reading it at all.
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // A summary from a questionnaire this installation does not know is listed, and marked.
+    write(dir.path(), "e.summary.ron", &text);
+    inbox.scan();
+    match &inbox
+        .rows()
+        .iter()
+        .find(|r| r.file_name() == "e.summary.ron")
+        .unwrap()
+        .record
+    {
+        Record::Summary(s) => assert_eq!(s.known_questionnaire, Some(false)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn marking_reviewed_leaves_the_export_unchanged_and_notices_later_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = morning(dir.path());
+    let before = std::fs::read(&m.urgent).unwrap();
+    let at = test_time() + Span::hours(2);
+    inbox::mark_reviewed(&m.urgent, "Dr Okafor", at).unwrap();
+    assert_eq!(std::fs::read(&m.urgent).unwrap(), before);
+
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.scan();
+    let r = row(&inbox, &m.urgent);
+    match &r.review {
+        Some(Review::Reviewed(mark)) => {
+            assert_eq!(mark.by, "Dr Okafor");
+            assert_eq!(mark.at, at);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Reviewed urgent records no longer jump the queue; the walked-away alert still does.
+    assert_eq!(inbox.rows()[0].path, m.walked_away);
+    // The review folder is not listed as a record.
+    assert_eq!(inbox.rows().len(), 6);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let record = inbox::review_path(&m.urgent).unwrap();
+        let mode = std::fs::metadata(record).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // The export changed after review: the mark no longer counts as a review of it.
+    let mut changed = before.clone();
+    changed.extend_from_slice(b"\n");
+    std::fs::write(&m.urgent, changed).unwrap();
+    inbox.scan();
+    assert!(matches!(
+        row(&inbox, &m.urgent).review,
+        Some(Review::ChangedSince(_))
+    ));
+}
+
+#[test]
+fn a_rescan_reports_new_urgent_records_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    assert!(inbox.scan().is_empty());
+    let s = session("no_flags", 0);
+    write(
+        dir.path(),
+        "x.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+    assert!(inbox.scan().is_empty());
+    let s = session("self_harm", 5);
+    let alert = write(
+        dir.path(),
+        "y.alert.ron",
+        &UrgentAlert::build(&s, &s.alerts()[0]).to_ron(),
+    );
+    assert_eq!(inbox.scan(), vec![alert]);
+    assert!(inbox.scan().is_empty());
+}
+
+// ─── The window ───
+
+fn window(path: &Path) -> Harness<'static, ReviewApp> {
+    let ctx = egui::Context::default();
+    let clock = Arc::new(FixedClock::new(test_time() + Span::hours(3)));
+    let mut app = ReviewApp::new(&ctx, Some(path.to_path_buf()), Vec::new(), clock);
+    app.set_reviewer("Dr Okafor");
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 900.0))
+        .build_ui_state(|ui, app: &mut ReviewApp| app.show(ui), app);
+    prescreen::gui::review::install_theme(&h.ctx);
+    h.run();
+    h
+}
+
+/// Runs frames until `done` holds (the scanner and watcher work on their own threads).
+fn wait_for(h: &mut Harness<'_, ReviewApp>, what: &str, done: impl Fn(&ReviewApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        h.run();
+        if done(h.state()) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// The accessible name of the inbox row that starts with `start`.
+fn label_of(h: &Harness<'_, ReviewApp>, start: &str) -> String {
+    h.get_all_by(|n| {
+        n.label()
+            .is_some_and(|l| l.starts_with(start) && l.contains("eviewed"))
+    })
+    .next()
+    .and_then(|n| n.accesskit_node().label())
+    .unwrap_or_default()
+}
+
+#[test]
+fn the_window_lists_urgent_first_and_opens_a_summary_with_flags_above_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = morning(dir.path());
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the inbox", |a| a.rows().len() == 6);
+
+    // The first two rows on screen are the urgent ones.
+    let rows: Vec<String> = h
+        .get_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.contains("Not reviewed") || l.contains("Reviewed by"))
+        })
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(
+        rows[0].starts_with("URGENT") && rows[1].starts_with("URGENT"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Cannot be read") && r.contains("ends early"))
+    );
+    assert!(rows.iter().any(|r| r.contains("Integrity check failed")));
+
+    // Open the normal summary: header, then flags, then scores, then answers.
+    let name = h
+        .state()
+        .rows()
+        .iter()
+        .find(|r| r.path == m.normal)
+        .unwrap()
+        .patient()[0]
+        .answer
+        .clone();
+    let label = label_of(&h, &name);
+    h.get_by_label(&label).click();
+    h.run();
+    h.get_by_label_contains("Integrity: verified");
+    let y = |h: &Harness<'_, ReviewApp>, text: &str| h.get_by_label_contains(text).rect().min.y;
+    let flags = y(&h, "For clinician review");
+    let scores = y(&h, "Scores");
+    // The name is in the header and again with the answers.
+    let answers = h
+        .get_all_by_label_contains("What is your full name?")
+        .map(|n| n.rect().min.y)
+        .fold(f32::MIN, f32::max);
+    assert!(
+        flags < scores && scores < answers,
+        "{flags} {scores} {answers}"
+    );
+    let summary = Summary::from_ron(&std::fs::read(&m.normal).unwrap()).unwrap();
+    assert!(!summary.scores.is_empty());
+    for sc in &summary.scores {
+        let text = format!("{}: {}", sc.title, sc.describe());
+        let line = h.get_by_label(&text).rect().min.y;
+        assert!(scores < line && line < answers, "{text}");
+    }
+
+    // Items not asked are listed with the reason, collapsed until opened.
+    let (question, reason) = summary
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find_map(|i| match &i.status {
+            Status::NotAsked { reason } => Some((i.question.clone(), reason.clone())),
+            _ => None,
+        })
+        .unwrap();
+    let line = format!("{question} — {reason}");
+    assert!(h.query_by_label(&line).is_none());
+    let headers = h.get_all_by_label_contains("Not asked (").count();
+    assert!(headers > 0);
+    for n in 0..headers {
+        h.get_all_by_label_contains("Not asked (")
+            .nth(n)
+            .unwrap()
+            .scroll_to_me();
+        h.run();
+        h.get_all_by_label_contains("Not asked (")
+            .nth(n)
+            .unwrap()
+            .click();
+        h.run();
+    }
+    h.get_by_label(&line);
+}
+
+#[test]
+fn bad_files_open_to_their_reason_and_tampered_ones_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = morning(dir.path());
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the inbox", |a| a.rows().len() == 6);
+
+    let label = label_of(&h, "Cannot be read");
+    let in_list = h.get_all_by_label_contains("ends early").count();
+    h.get_by_label(&label).click();
+    h.run();
+    h.get_by_label("This file cannot be shown");
+    // The reason is in the view too, beside the file's path.
+    assert_eq!(
+        h.get_all_by_label_contains("ends early").count(),
+        in_list + 1
+    );
+    h.get_by_label(&m.truncated.display().to_string());
+
+    let label = h
+        .get_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.contains("Integrity check failed"))
+        })
+        .next()
+        .and_then(|n| n.accesskit_node().label())
+        .unwrap();
+    h.get_by_label(&label).click();
+    h.run();
+    h.get_by_label_contains("Integrity: FAILED");
+}
+
+#[test]
+fn mark_as_reviewed_persists_across_a_restart_and_leaves_the_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = morning(dir.path());
+    let before = std::fs::read(&m.normal).unwrap();
+    {
+        let mut h = window(dir.path());
+        wait_for(&mut h, "the inbox", |a| a.rows().len() == 6);
+        let name = h
+            .state()
+            .rows()
+            .iter()
+            .find(|r| r.path == m.normal)
+            .unwrap()
+            .patient()[0]
+            .answer
+            .clone();
+        let label = label_of(&h, &name);
+        h.get_by_label(&label).click();
+        h.run();
+        h.get_by_label("Mark as reviewed").click();
+        h.run();
+        wait_for(&mut h, "the review mark", |a| {
+            a.rows()
+                .iter()
+                .any(|r| r.path == m.normal && r.is_reviewed())
+        });
+    }
+    assert_eq!(std::fs::read(&m.normal).unwrap(), before);
+
+    // A new window (a restart) shows the mark.
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the inbox", |a| a.rows().len() == 6);
+    let label = label_of(&h, "Daniel Okafor");
+    assert!(label.contains("Reviewed by Dr Okafor"), "{label}");
+}
+
+#[test]
+fn a_file_written_into_the_folder_appears_without_a_restart_with_an_urgent_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = session("no_flags", 0);
+    write(
+        dir.path(),
+        "20261121T090000Z-00000000000000aa.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the inbox", |a| a.rows().len() == 1);
+    assert!(h.query_by_label_contains("New urgent alert").is_none());
+
+    // A kiosk raises an alert: written the way kiosks write, atomically.
+    let s = session("self_harm", 20);
+    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
+    outbox::write_atomic(
+        dir.path(),
+        &outbox::file_name(s.now(), outbox::ALERT_SUFFIX),
+        alert.as_bytes(),
+    )
+    .unwrap();
+    wait_for(&mut h, "the new alert", |a| a.rows().len() == 2);
+    h.get_by_label_contains("New urgent alert");
+    assert!(label_of(&h, "URGENT").contains("no summary submitted"));
+}
