@@ -20,7 +20,8 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::read_limited;
 use crate::engine::summary::{
-    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, Summary, SummaryError, UrgentAlert, hex,
+    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, SummaryError, SummaryHead, UrgentAlert,
+    hex,
 };
 use crate::outbox::{ALERT_SUFFIX, SUMMARY_SUFFIX};
 
@@ -133,6 +134,9 @@ struct Cached {
     modified: Option<SystemTime>,
     received: DateTime<Utc>,
     record: Record,
+    /// The review record's size and time when `review` was read, and what it said.
+    review_stamp: Option<(u64, Option<SystemTime>)>,
+    review: Option<Review>,
 }
 
 /// The rows of a folder (and of files opened one by one), kept up to date by [`Inbox::scan`].
@@ -204,7 +208,17 @@ impl Inbox {
                 .cache
                 .remove(&path)
                 .filter(|c| c.len == len && c.modified == modified && modified.is_some());
-            let cached = fresh.unwrap_or_else(|| read_record(&path, len, modified, &self.known));
+            let changed = fresh.is_none();
+            let mut cached =
+                fresh.unwrap_or_else(|| read_record(&path, len, modified, &self.known));
+            // Review marks are read again only when they, or the file, changed.
+            let stamp = review_path(&path)
+                .and_then(|r| std::fs::metadata(r).ok())
+                .map(|m| (m.len(), m.modified().ok()));
+            if changed || stamp != cached.review_stamp || stamp.is_some_and(|(_, t)| t.is_none()) {
+                cached.review = stamp.and_then(|_| review_of(&path));
+                cached.review_stamp = stamp;
+            }
             cache.insert(path, cached);
         }
         self.cache = cache;
@@ -235,7 +249,7 @@ impl Inbox {
                 path: path.clone(),
                 received: c.received,
                 record: c.record.clone(),
-                review: None,
+                review: c.review.clone(),
             })
             .collect();
 
@@ -259,9 +273,6 @@ impl Inbox {
             }
         }
 
-        for row in &mut rows {
-            row.review = review_of(&row.path);
-        }
         rows.sort_by(|a, b| {
             let key = |r: &Row| r.is_urgent() && !r.is_reviewed();
             key(b)
@@ -270,11 +281,6 @@ impl Inbox {
                 .then(a.path.cmp(&b.path))
         });
         rows
-    }
-
-    /// Re-reads the review records (after marking one).
-    pub fn refresh_reviews(&mut self) {
-        self.rows = self.build_rows();
     }
 }
 
@@ -293,6 +299,8 @@ fn read_record(path: &Path, len: u64, modified: Option<SystemTime>, known: &[Str
         modified,
         received: mtime,
         record: Record::Unreadable { reason },
+        review_stamp: None,
+        review: None,
     };
     let bytes = match read_limited(path, MAX_SUMMARY_BYTES) {
         Ok(Ok(b)) => b,
@@ -316,6 +324,8 @@ fn read_record(path: &Path, len: u64, modified: Option<SystemTime>, known: &[Str
             Ok(a) => Cached {
                 len,
                 modified,
+                review_stamp: None,
+                review: None,
                 received: a.at,
                 record: Record::Alert(AlertRow {
                     patient: a.identity,
@@ -328,16 +338,18 @@ fn read_record(path: &Path, len: u64, modified: Option<SystemTime>, known: &[Str
             Err(e) => unreadable(format!("urgent alert record: {e}")),
         };
     }
-    match Summary::read(&bytes) {
+    match SummaryHead::read(&bytes) {
         Ok((s, integrity)) => Cached {
             len,
             modified,
+            review_stamp: None,
+            review: None,
             received: s.submitted_at,
             record: Record::Summary(SummaryRow {
                 known_questionnaire: (!known.is_empty())
                     .then(|| known.contains(&s.questionnaire.sha256)),
                 patient: s.identity,
-                flags: s.flags.len(),
+                flags: s.flags,
                 alerts: s.alerts.len(),
                 integrity,
                 questionnaire: s.questionnaire,

@@ -215,14 +215,14 @@ impl UrgentAlert {
         struct Probe {
             schema: u32,
         }
-        let probe: Probe = ron::from_str(text).map_err(syntax)?;
+        let probe: Probe = ron::from_str(text).map_err(|e| syntax(text, e))?;
         if probe.schema != SCHEMA {
             return Err(SummaryError::Schema {
                 found: probe.schema,
                 expected: SCHEMA,
             });
         }
-        ron::from_str(text).map_err(syntax)
+        ron::from_str(text).map_err(|e| syntax(text, e))
     }
 }
 
@@ -465,42 +465,86 @@ impl Summary {
     /// hiding it. Everything else (size, text, syntax, schema version) is checked as in
     /// [`Summary::from_ron`].
     pub fn read(bytes: &[u8]) -> Result<(Summary, Integrity), SummaryError> {
-        let size = bytes.len() as u64;
-        if size > MAX_SUMMARY_BYTES {
-            return Err(SummaryError::TooLarge {
-                size,
-                limit: MAX_SUMMARY_BYTES,
-            });
-        }
-        let text =
-            std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
-
-        #[derive(Deserialize)]
-        #[serde(rename = "Summary")]
-        struct Probe {
-            schema: u32,
-        }
-        let probe: Probe = ron::from_str(text).map_err(syntax)?;
-        if probe.schema != SCHEMA {
-            return Err(SummaryError::Schema {
-                found: probe.schema,
-                expected: SCHEMA,
-            });
-        }
-        let summary: Summary = ron::from_str(text).map_err(syntax)?;
-        let zeroed = text.replacen(
-            &digest_field(&summary.digest),
-            &digest_field(ZERO_DIGEST),
-            1,
-        );
-        let digest = hex(&Sha256::digest(zeroed.as_bytes()));
-        let integrity = if digest != summary.digest || zeroed == text {
-            Integrity::Mismatch
-        } else {
-            Integrity::Verified
-        };
-        Ok((summary, integrity))
+        read_checked(bytes, |s: &Summary| &s.digest, |s| s.schema)
     }
+}
+
+/// What a list of summaries shows, read without building every section: the inbox reads
+/// hundreds of these, and a full summary's sections are most of its text.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Summary")]
+pub struct SummaryHead {
+    pub digest: String,
+    pub schema: u32,
+    pub questionnaire: QuestionnaireInfo,
+    pub language: String,
+    pub started_at: DateTime<Utc>,
+    pub submitted_at: DateTime<Utc>,
+    pub identity: Vec<Field>,
+    pub alerts: Vec<AlertRecord>,
+    #[serde(deserialize_with = "count")]
+    pub flags: usize,
+}
+
+impl SummaryHead {
+    /// Reads the head of a summary with the same checks as [`Summary::read`], digest included.
+    pub fn read(bytes: &[u8]) -> Result<(SummaryHead, Integrity), SummaryError> {
+        read_checked(bytes, |s: &SummaryHead| &s.digest, |s| s.schema)
+    }
+}
+
+/// The length of a list, without keeping its elements.
+fn count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    Ok(Vec::<serde::de::IgnoredAny>::deserialize(d)?.len())
+}
+
+/// Size, text, syntax and schema checks, then the digest. The happy path parses once; only a
+/// file that does not parse is probed again for its schema version, so that a newer format
+/// is reported as such rather than as a syntax error.
+fn read_checked<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    digest_of: impl Fn(&T) -> &str,
+    schema_of: impl Fn(&T) -> u32,
+) -> Result<(T, Integrity), SummaryError> {
+    let size = bytes.len() as u64;
+    if size > MAX_SUMMARY_BYTES {
+        return Err(SummaryError::TooLarge {
+            size,
+            limit: MAX_SUMMARY_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
+
+    #[derive(Deserialize)]
+    #[serde(rename = "Summary")]
+    struct Probe {
+        schema: u32,
+    }
+    let schema_error = |found: u32| SummaryError::Schema {
+        found,
+        expected: SCHEMA,
+    };
+    let value: T = match ron::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(match ron::from_str::<Probe>(text) {
+                Ok(p) if p.schema != SCHEMA => schema_error(p.schema),
+                _ => syntax(text, e),
+            });
+        }
+    };
+    if schema_of(&value) != SCHEMA {
+        return Err(schema_error(schema_of(&value)));
+    }
+    let claimed = digest_of(&value);
+    let zeroed = text.replacen(&digest_field(claimed), &digest_field(ZERO_DIGEST), 1);
+    let digest = hex(&Sha256::digest(zeroed.as_bytes()));
+    let integrity = if digest != claimed || zeroed == text {
+        Integrity::Mismatch
+    } else {
+        Integrity::Verified
+    };
+    Ok((value, integrity))
 }
 
 /// Whether a summary's text is what was written: its digest matches its content.
@@ -511,9 +555,10 @@ pub enum Integrity {
     Mismatch,
 }
 
-/// RON's message, with the common case of a cut-off file said plainly.
-fn syntax(e: ron::error::SpannedError) -> SummaryError {
-    if e.code == ron::Error::Eof {
+/// RON's message, with the common case of a cut-off file said plainly: every record this
+/// program writes ends with the closing parenthesis of its outer struct.
+fn syntax(text: &str, e: ron::error::SpannedError) -> SummaryError {
+    if e.code == ron::Error::Eof || !text.trim_end().ends_with(')') {
         SummaryError::Syntax(format!(
             "{e} (the file ends early: it was cut off, or copied before it was complete)"
         ))

@@ -117,6 +117,7 @@ enum Action {
     PinKey(keyboard::Press),
     PinEnter,
     LeaveStaff,
+    OpenReview,
     Quit,
     Zoom(i32),
     ToggleContrast,
@@ -150,6 +151,8 @@ pub struct Kiosk {
     pin: String,
     /// Set by the staff menu's Quit, so the locked window lets itself close.
     staff_quit: bool,
+    /// The outcome of the last staff action (opening the review window).
+    staff_note: Option<String>,
     /// The last outbox write, for staff: a path or the reason it failed.
     pub last_write: Option<Result<PathBuf, String>>,
 }
@@ -183,6 +186,7 @@ impl Kiosk {
             settings: Settings::default(),
             pin: String::new(),
             staff_quit: false,
+            staff_note: None,
             last_write: None,
         }
     }
@@ -228,6 +232,7 @@ impl Kiosk {
         self.thanks_until = None;
         self.idle_warning = None;
         self.generation += 1;
+        self.staff_note = None;
         self.screen = Screen::Welcome;
         ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
         ctx.memory_mut(|m| {
@@ -414,10 +419,16 @@ impl Kiosk {
                     if big_button(ui, "Back to welcome").clicked() {
                         actions.push(Action::LeaveStaff);
                     }
+                    if big_button(ui, "Open clinician review").clicked() {
+                        actions.push(Action::OpenReview);
+                    }
                     if big_button(ui, "Quit prescreen").clicked() {
                         actions.push(Action::Quit);
                     }
                 });
+                if let Some(note) = &self.staff_note {
+                    ui.label(note);
+                }
             }
             Screen::Intro => {
                 toolbar(ui, t, actions, |_| {});
@@ -793,6 +804,20 @@ impl Kiosk {
             Action::LeaveStaff => {
                 zeroize::Zeroize::zeroize(&mut self.pin);
                 self.screen = Screen::Welcome;
+            }
+            Action::OpenReview => {
+                // A separate process, so the kiosk goes on running and a problem in one
+                // window cannot take the other down.
+                let started = std::env::current_exe().and_then(|exe| {
+                    std::process::Command::new(exe)
+                        .arg("review")
+                        .arg(&self.outbox)
+                        .spawn()
+                });
+                self.staff_note = Some(match started {
+                    Ok(_) => "The clinician review window is opening.".to_owned(),
+                    Err(e) => format!("Could not open the clinician review: {e}"),
+                });
             }
             Action::Quit => {
                 self.staff_quit = true;

@@ -877,8 +877,8 @@ fn summary_view(ui: &mut egui::Ui, s: &Summary, integrity: Integrity, row: Optio
     if s.flags.is_empty() {
         ui.label("No answers were flagged for attention. Read the answers below.");
     }
-    for (i, f) in s.flags.iter().enumerate() {
-        flag_view(ui, i, f);
+    for f in &s.flags {
+        flag_view(ui, f);
     }
 
     section_heading(ui, "Scores");
@@ -936,7 +936,7 @@ fn callout(ui: &mut egui::Ui, fill: Color32, text: &str) {
         });
 }
 
-fn flag_view(ui: &mut egui::Ui, i: usize, f: &RaisedFlag) {
+fn flag_view(ui: &mut egui::Ui, f: &RaisedFlag) {
     let fill = match f.level {
         Level::Urgent => URGENT_BG,
         Level::Review => WARN_BG,
@@ -952,19 +952,36 @@ fn flag_view(ui: &mut egui::Ui, i: usize, f: &RaisedFlag) {
                 Level::Review => "",
             };
             ui.add(egui::Label::new(RichText::new(format!("{lead}{}", f.text)).strong()).wrap());
-            egui::Grid::new(("flag", i))
-                .num_columns(2)
-                .spacing([12.0, 2.0])
-                .show(ui, |ui| {
-                    for b in &f.because {
-                        ui.add(egui::Label::new(&b.question).wrap());
-                        ui.label(RichText::new(&b.answer).strong());
-                        ui.end_row();
-                    }
-                });
+            for b in &f.because {
+                ui.add(egui::Label::new(question_and_answer(ui, &b.question, &b.answer)).wrap());
+            }
             ui.add(egui::Label::new(RichText::new(format!("Source: {}", f.source)).weak()).wrap());
         });
     ui.add_space(6.0);
+}
+
+/// Text in the bundled font's bold face (egui's `strong` only darkens the colour).
+fn bold(text: &str) -> RichText {
+    RichText::new(text).family(egui::FontFamily::Name("bold".into()))
+}
+
+/// "Question: **answer**" as one wrapping paragraph.
+fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::text::LayoutJob {
+    let style = ui.style();
+    let mut job = egui::text::LayoutJob::default();
+    RichText::new(format!("{question}  ")).append_to(
+        &mut job,
+        style,
+        egui::FontSelection::Default,
+        egui::Align::Min,
+    );
+    bold(answer).append_to(
+        &mut job,
+        style,
+        egui::FontSelection::Default,
+        egui::Align::Min,
+    );
+    job
 }
 
 fn item_view(ui: &mut egui::Ui, item: &ItemSummary) {
@@ -983,7 +1000,7 @@ fn item_view(ui: &mut egui::Ui, item: &ItemSummary) {
             if let Some(c) = converted {
                 text.push_str(&format!(" (= {c})"));
             }
-            ui.add(egui::Label::new(RichText::new(text).size(BODY + 1.0)).wrap());
+            ui.add(egui::Label::new(bold(&text)).wrap());
             if let Some(d) = shown_default {
                 ui.add(egui::Label::new(RichText::new(d).weak().italics()).wrap());
             }
