@@ -495,3 +495,40 @@ fn a_file_written_into_the_folder_appears_without_a_restart_with_an_urgent_banne
     h.get_by_label_contains("New urgent alert");
     assert!(label_of(&h, "URGENT").contains("no summary submitted"));
 }
+
+/// A file dropped from the desktop, as the window system hands it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_summary_dropped_onto_the_window_is_listed_and_opened() {
+    let inbox_dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let s = session("spanish", 0);
+    let file = write(
+        elsewhere.path(),
+        "from-a-usb-stick.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+    let mut h = window(inbox_dir.path());
+    wait_for(&mut h, "the empty inbox", |_| true);
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(file.clone())));
+    wait_for(&mut h, "the dropped file", |a| {
+        a.rows().iter().any(|r| r.path == file)
+    });
+    h.run();
+    // Opened at once: a Spanish session shows the language and the English beside it.
+    h.get_by_label("Spanish (es)");
+    h.get_by_label_contains("Integrity: verified");
+}
