@@ -716,9 +716,19 @@ impl Kiosk {
                         },
                     );
                     // The whole row is one big button: question, answer, and "Change".
-                    let text = format!("{}\n— {shown}", item.text.get(lang));
+                    // The answer in bold under the question, so it stands out when checking.
+                    let mut text = egui::text::LayoutJob::default();
+                    let style = ui.style().clone();
+                    for part in [
+                        RichText::new(format!("{}\n", item.text.get(lang))).size(theme::BODY),
+                        RichText::new(&shown)
+                            .size(theme::BODY)
+                            .family(egui::FontFamily::Name("bold".into())),
+                    ] {
+                        part.append_to(&mut text, &style, egui::FontSelection::Default, Align::Min);
+                    }
                     let row = ui.add(
-                        egui::Button::new(RichText::new(text).size(theme::BODY))
+                        egui::Button::new(egui::WidgetText::from(text))
                             .wrap()
                             .min_size(Vec2::new(ui.available_width(), theme::TARGET)),
                     );
