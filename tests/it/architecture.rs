@@ -42,3 +42,32 @@ fn engine_does_not_print() {
         }
     }
 }
+
+/// eframe can persist window and widget state to disk; patient data must never reach it. The
+/// `persistence` feature is off (so eframe has no storage at all), and both windows refuse to
+/// persist egui's memory should it ever be turned on.
+#[test]
+fn nothing_is_persisted_by_eframe() {
+    let manifest = std::fs::read_to_string(repo("Cargo.toml")).unwrap();
+    let eframe = manifest
+        .lines()
+        .find(|l| l.starts_with("eframe ="))
+        .expect("eframe dependency line");
+    assert!(
+        eframe.contains("default-features = false") && !eframe.contains("persistence"),
+        "{eframe}"
+    );
+
+    use eframe::App as _;
+    use prescreen::engine::FixedClock;
+    use std::sync::Arc;
+    let clock = Arc::new(FixedClock::new(crate::scenario::test_time()));
+    let dir = tempfile::tempdir().unwrap();
+    let q = crate::scenario::load("questionnaires/demo.ron");
+    let kiosk = prescreen::gui::Kiosk::new(Ok(q), dir.path().to_path_buf(), clock.clone());
+    assert!(!kiosk.persist_egui_memory());
+    let ctx = eframe::egui::Context::default();
+    let review =
+        prescreen::gui::review::ReviewApp::new(&ctx, Some(dir.path().to_path_buf()), vec![], clock);
+    assert!(!review.persist_egui_memory());
+}
