@@ -206,18 +206,29 @@ fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
             .map(|langs| (Arc::new(q), langs))
             .map_err(|e| format!("The site configuration: {e}"))
     });
-    let Some(outbox) = cli
-        .outbox
-        .clone()
-        .or_else(|| config.outbox.clone())
-        .or_else(outbox::default_dir)
-    else {
+    let chosen = cli.outbox.clone().or_else(|| config.outbox.clone());
+    // The default outbox is made on first use; a chosen one must exist (see `Kiosk::submit`).
+    if chosen.is_none()
+        && let Some(dir) = outbox::default_dir()
+        && let Err(e) = std::fs::create_dir_all(&dir)
+    {
+        let _ = writeln!(
+            err,
+            "warning: cannot create the outbox {}: {e}",
+            dir.display()
+        );
+    }
+    let Some(outbox) = chosen.or_else(outbox::default_dir) else {
         let _ = writeln!(
             err,
             "error: this system has no data folder for the outbox; pass --outbox DIR"
         );
         return 2;
     };
+    // Leftovers of writers killed mid-write (never a finished summary, never a live write).
+    if outbox.is_dir() {
+        let _ = outbox::clean_abandoned(&outbox);
+    }
     let kiosk_mode = cli.kiosk || config.kiosk;
     let settings = match &q {
         Ok((_, languages)) => {
@@ -345,6 +356,8 @@ fn run_fill(
         let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
         return 2;
     }
+    // Leftovers of writers killed mid-write (never a finished summary, never a live write).
+    let _ = outbox::clean_abandoned(&dir);
     let name = outbox::file_name(submitted, outbox::SUMMARY_SUFFIX);
     match outbox::write_atomic(&dir, &name, summary.to_ron().as_bytes()) {
         Ok(path) => {

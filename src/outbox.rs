@@ -50,6 +50,49 @@ pub fn file_name(at: DateTime<Utc>, suffix: &str) -> String {
     format!("{}-{random}{suffix}", at.format("%Y%m%dT%H%M%SZ"))
 }
 
+/// Temporary files of writes in progress: hidden, so readers of the outbox never list them.
+pub const TEMP_PREFIX: &str = ".prescreen-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary file younger than this is left alone even when unlocked: its writer may have
+/// created it and not yet taken the lock.
+const TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes temporary files that writers abandoned (killed, or the power went) in `dir`.
+/// Finished files are never touched, nor a temporary file whose writer still holds its lock,
+/// nor one younger than a minute. Returns how many were removed.
+pub fn clean_abandoned(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let path = entry.path();
+        let old_enough = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= TEMP_GRACE);
+        if !old_enough {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        // A writer still holds it: not abandoned.
+        if file.try_lock().is_err() {
+            continue;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Writes `contents` into `dir` atomically under a fresh name; returns the final path.
 pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, WriteError> {
     match std::fs::metadata(dir) {
@@ -70,10 +113,14 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, 
         source,
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".prescreen-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io)?;
+    // Held until the file is renamed and closed (or the process dies): how the next start
+    // tells a write in progress, perhaps by another kiosk on a shared outbox, from one a
+    // power cut or a kill abandoned. A filesystem without locks only loses that distinction.
+    let _ = tmp.as_file().lock();
     tmp.write_all(contents).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     let target = dir.join(name);
@@ -91,8 +138,8 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, 
 pub fn replace_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".prescreen-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;

@@ -915,12 +915,8 @@ impl Kiosk {
         if let Some(session) = &self.session {
             let record = UrgentAlert::build(session, alert);
             let name = outbox::file_name(alert.at, outbox::ALERT_SUFFIX);
-            let result = std::fs::create_dir_all(&self.outbox)
-                .map_err(|e| e.to_string())
-                .and_then(|()| {
-                    outbox::write_atomic(&self.outbox, &name, record.to_ron().as_bytes())
-                        .map_err(|e| e.to_string())
-                });
+            let result = outbox::write_atomic(&self.outbox, &name, record.to_ron().as_bytes())
+                .map_err(|e| e.to_string());
             self.last_write = Some(result);
         }
         self.screen = Screen::Crisis(alert.rule);
@@ -940,12 +936,10 @@ impl Kiosk {
         let now = self.clock.now();
         let summary = Summary::build(session, now);
         let name = outbox::file_name(now, outbox::SUMMARY_SUFFIX);
-        let result = std::fs::create_dir_all(&self.outbox)
-            .map_err(|e| format!("cannot create {}: {e}", self.outbox.display()))
-            .and_then(|()| {
-                outbox::write_atomic(&self.outbox, &name, summary.to_ron().as_bytes())
-                    .map_err(|e| e.to_string())
-            });
+        // A missing outbox is an error, not something to create: a configured outbox on a
+        // share that is not mounted would otherwise fill the local disk where nobody looks.
+        let result = outbox::write_atomic(&self.outbox, &name, summary.to_ron().as_bytes())
+            .map_err(|e| e.to_string());
         match &result {
             Ok(_) => {
                 self.screen = Screen::Thanks;

@@ -14,7 +14,7 @@ use prescreen::gui::{Kiosk, Screen};
 use crate::scenario::{parse, test_time};
 
 /// A short questionnaire with one of each common page.
-fn short() -> Arc<Questionnaire> {
+pub(crate) fn short() -> Arc<Questionnaire> {
     parse(
         r#"Questionnaire(id: "short", version: "1.0.0", languages: ["en", "es"],
         title: {"en": "Short intake", "es": "Admisión corta"},
@@ -37,7 +37,7 @@ fn short() -> Arc<Questionnaire> {
     )
 }
 
-fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, Kiosk> {
+pub(crate) fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, Kiosk> {
     let clock = Arc::new(FixedClock::new(test_time()));
     let kiosk = Kiosk::new(Ok(q), outbox.to_path_buf(), clock);
     let mut h = Harness::builder()
@@ -48,7 +48,7 @@ fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, Kiosk> {
     h
 }
 
-fn click(h: &mut Harness<'_, Kiosk>, label: &str) {
+pub(crate) fn click(h: &mut Harness<'_, Kiosk>, label: &str) {
     h.get_by_label(label).click();
     h.run();
 }
@@ -60,20 +60,20 @@ fn type_into(h: &mut Harness<'_, Kiosk>, label: &str, text: &str) {
     h.run();
 }
 
-fn begin_in_english(h: &mut Harness<'_, Kiosk>) {
+pub(crate) fn begin_in_english(h: &mut Harness<'_, Kiosk>) {
     click(h, "Start — English");
     click(h, "Begin");
 }
 
 /// Answers the first two pages: the name, then "No" to smoking (so the follow-up is skipped).
-fn name_then_no_smoking(h: &mut Harness<'_, Kiosk>, name: &str) {
+pub(crate) fn name_then_no_smoking(h: &mut Harness<'_, Kiosk>, name: &str) {
     type_into(h, "What is your name?", name);
     click(h, "Next");
     click(h, "No");
     click(h, "Next");
 }
 
-fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+pub(crate) fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .map(|d| {
             d.map(|e| e.unwrap().path())

@@ -4,6 +4,7 @@
 mod architecture;
 mod cli;
 mod clinical;
+mod faults;
 mod kiosk;
 mod properties;
 mod review;
