@@ -215,14 +215,19 @@ impl Kiosk {
         self.screen = Screen::Questions;
     }
 
-    /// Everything one patient left behind is dropped: answers (zeroized by the session),
-    /// drafts, messages, language, zoom, contrast, and egui's own text-edit state and focus.
-    pub fn reset(&mut self, ctx: &egui::Context) {
-        self.session = None;
+    /// Typed text not yet accepted as an answer, overwritten before it is dropped.
+    fn forget_drafts(&mut self) {
         for draft in self.drafts.values_mut() {
             zeroize::Zeroize::zeroize(draft);
         }
         self.drafts.clear();
+    }
+
+    /// Everything one patient left behind is dropped: answers (zeroized by the session),
+    /// drafts, messages, language, zoom, contrast, and egui's own text-edit state and focus.
+    pub fn reset(&mut self, ctx: &egui::Context) {
+        self.session = None;
+        self.forget_drafts();
         self.message = None;
         self.zoom_step = 0;
         self.high_contrast = false;
@@ -944,9 +949,11 @@ impl Kiosk {
             Ok(_) => {
                 self.screen = Screen::Thanks;
                 self.thanks_until = Some(ctx.input(|i| i.time) + THANKS_SECONDS);
-                // Nothing of the patient's is needed any more.
+                // Nothing of the patient's is needed any more, including egui's undo history
+                // of what was typed.
                 self.session = None;
-                self.drafts.clear();
+                self.forget_drafts();
+                ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
                 ctx.request_repaint_after_secs(THANKS_SECONDS as f32);
             }
             Err(reason) => self.screen = Screen::SaveFailed(reason.clone()),

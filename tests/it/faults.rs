@@ -221,6 +221,11 @@ fn writers_killed_at_random_points_never_leave_a_partial_summary() {
         );
     }
     let mid_write = files(out, outbox::TEMP_SUFFIX);
+    for t in &mid_write {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(t).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "temporary files are owner-only too");
+    }
     eprintln!(
         "100 kills: {} finished summaries (plus the first), {} kills left a temporary file",
         summaries.len() - 1,

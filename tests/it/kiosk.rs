@@ -53,7 +53,7 @@ pub(crate) fn click(h: &mut Harness<'_, Kiosk>, label: &str) {
     h.run();
 }
 
-fn type_into(h: &mut Harness<'_, Kiosk>, label: &str, text: &str) {
+pub(crate) fn type_into(h: &mut Harness<'_, Kiosk>, label: &str, text: &str) {
     h.get_by_label(label).focus();
     h.run();
     h.get_by_label(label).type_text(text);

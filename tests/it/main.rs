@@ -6,6 +6,7 @@ mod cli;
 mod clinical;
 mod faults;
 mod kiosk;
+mod privacy;
 mod properties;
 mod review;
 mod scenario;
