@@ -68,7 +68,45 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
 }
 
 /// A patient-facing text: one string per language code, e.g. `{"en": "Yes", "es": "Sí"}`.
-pub type RawText<'a> = BTreeMap<Str<'a>, String>;
+/// A language given twice is an error (a copied line meant for another language), not
+/// "the last one wins".
+#[derive(Debug, Default)]
+pub struct RawText<'a>(pub BTreeMap<Str<'a>, String>);
+
+impl<'a> std::ops::Deref for RawText<'a> {
+    type Target = BTreeMap<Str<'a>, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = RawText<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map from language code to text, e.g. {\"en\": \"Yes\"}")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut map = BTreeMap::new();
+                while let Some((k, v)) = m.next_entry::<Str<'a>, String>()? {
+                    if map.contains_key(&k) {
+                        return Err(serde::de::Error::custom(format!(
+                            "language `{k}` is given twice in this text"
+                        )));
+                    }
+                    map.insert(k, v);
+                }
+                Ok(RawText(map))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

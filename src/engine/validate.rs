@@ -295,7 +295,7 @@ impl<'s, 'r> Validator<'s, 'r> {
     /// Checks that a text has every declared language and nothing else.
     fn text(&mut self, t: &RawText<'_>, fallback: Position, what: &str) -> Text {
         let at = self.text_pos(t, fallback);
-        for (lang, value) in t {
+        for (lang, value) in t.iter() {
             if !self.languages.iter().any(|l| l == lang.as_ref()) {
                 let at = self.pos(lang, at);
                 let langs = self.languages.join("`, `");

@@ -5,6 +5,7 @@ mod architecture;
 mod cli;
 mod clinical;
 mod faults;
+mod hostile;
 mod kiosk;
 mod privacy;
 mod properties;
