@@ -8,6 +8,7 @@
 //! drawing code only reads the session.
 
 mod keyboard;
+pub mod measure;
 pub mod review;
 mod strings;
 pub mod theme;
@@ -1094,7 +1095,8 @@ pub fn run(
                     o.zoom_with_keyboard = false;
                 });
             }
-            Ok(Box::new(
+            // Unwrapped unless a measuring switch is set in the environment.
+            Ok(measure::from_env(
                 Kiosk::new(q, outbox, clock).with_settings(settings),
             ))
         }),
