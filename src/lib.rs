@@ -9,10 +9,12 @@
 //! - [`config`]: the site configuration file.
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
 //! - [`gui`]: the patient kiosk (egui), a thin view over the engine.
-//! - [`cli`]: the command line (`check`, `fill`; no subcommand opens the kiosk).
+//! - [`export`]: the summary as plain text and printable HTML.
+//! - [`cli`]: the command line (`check`, `fill`, `render`; no subcommand opens the kiosk).
 
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod gui;
 pub mod outbox;
