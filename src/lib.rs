@@ -9,7 +9,7 @@
 //! - [`config`]: the site configuration file.
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
 //! - [`gui`]: the patient kiosk (egui), a thin view over the engine.
-//! - [`export`]: the summary as plain text and printable HTML.
+//! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON.
 //! - [`cli`]: the command line (`check`, `fill`, `render`; no subcommand opens the kiosk).
 
 pub mod cli;

@@ -1,4 +1,5 @@
-//! Exports of a finished summary: plain text for a terminal and one printable HTML file.
+//! Exports of a finished summary: plain text for a terminal, one printable HTML file, and FHIR
+//! R4 JSON for other systems.
 //!
 //! Every format is a pure function of a [`Summary`] — the summary is self-contained (questions
 //! and answers as the patient saw them, flags with the answers that raised them) — so the
@@ -10,6 +11,7 @@
 //! scores, then every section. Nothing here states a treatment decision; flags are "for
 //! clinician review". This module does no IO and knows nothing of the GUI toolkit.
 
+pub mod fhir;
 pub mod html;
 pub mod text;
 mod view;
