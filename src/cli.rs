@@ -73,6 +73,32 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Render a summary for reading (text, printable HTML) or for other systems (FHIR R4 JSON).
+    ///
+    /// `prescreen render SUMMARY [--format text|html|fhir] [-o FILE]` renders a summary file;
+    /// `prescreen render --format fhir-questionnaire [--questionnaire FILE]` gives the FHIR
+    /// Questionnaire the FHIR responses refer to (default: the built-in questionnaire). Output
+    /// goes to standard output, or with `-o` to a new file readable only by its owner (an
+    /// existing file is never replaced). A summary whose digest does not match is refused
+    /// (exit 1) unless `--force`, which renders text or HTML marked as not verified.
+    Render {
+        /// The summary file (`*.summary.ron`).
+        #[arg(value_name = "SUMMARY")]
+        summary: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+        format: RenderFormat,
+        /// With `--format fhir-questionnaire`: the questionnaire (default: the built-in one).
+        #[arg(long, value_name = "FILE")]
+        questionnaire: Option<PathBuf>,
+        /// Write to this new file instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Render text or HTML even when the summary's digest does not match, marked as not
+        /// verified. Never for FHIR, which has no place for the warning.
+        #[arg(long)]
+        force: bool,
+    },
     /// Turn a staff PIN into the `staff_pin` line of the site configuration.
     ///
     /// Reads the PIN from standard input (so it is not left in the shell history) and prints
@@ -90,6 +116,19 @@ pub enum Command {
     },
 }
 
+/// The formats of `prescreen render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    /// Plain text for a terminal.
+    Text,
+    /// One self-contained, printable HTML page.
+    Html,
+    /// A FHIR R4 QuestionnaireResponse (JSON).
+    Fhir,
+    /// The FHIR R4 Questionnaire the responses refer to (JSON).
+    FhirQuestionnaire,
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match cli.command {
@@ -100,6 +139,21 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             lang,
             out: dir,
         }) => run_fill(&questionnaire, &answers, lang.as_deref(), dir, out, err),
+        Some(Command::Render {
+            summary,
+            format,
+            questionnaire,
+            output,
+            force,
+        }) => render(
+            summary.as_deref(),
+            format,
+            questionnaire.as_deref(),
+            output.as_deref(),
+            force,
+            out,
+            err,
+        ),
         Some(Command::HashPin) => hash_pin(out, err),
         Some(Command::Review { path, config }) => review(path, config.or(cli.config), err),
         None => kiosk(&cli, err),
@@ -363,6 +417,181 @@ fn run_fill(
         Ok(path) => {
             let _ = writeln!(out, "{}", path.display());
             0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            2
+        }
+    }
+}
+
+fn render(
+    summary: Option<&Path>,
+    format: RenderFormat,
+    questionnaire: Option<&Path>,
+    output: Option<&Path>,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let text = match (format, summary) {
+        (RenderFormat::FhirQuestionnaire, Some(path)) => {
+            let _ = writeln!(
+                err,
+                "error: --format fhir-questionnaire describes a questionnaire, not a summary; drop {} (or pass --questionnaire FILE)",
+                path.display()
+            );
+            return 1;
+        }
+        (RenderFormat::FhirQuestionnaire, None) => render_questionnaire(questionnaire, err),
+        (_, _) if questionnaire.is_some() => {
+            let _ = writeln!(
+                err,
+                "error: --questionnaire goes with --format fhir-questionnaire; a summary carries the questions it was answered with"
+            );
+            return 1;
+        }
+        (_, None) => {
+            let _ = writeln!(
+                err,
+                "error: name the summary to render: prescreen render SUMMARY [--format text|html|fhir]"
+            );
+            return 1;
+        }
+        (_, Some(path)) => render_summary(path, format, force, err),
+    };
+    match text {
+        Ok(text) => write_rendered(&text, output, out, err),
+        Err(code) => code,
+    }
+}
+
+/// The FHIR Questionnaire of a questionnaire file, or of the built-in one. `Err` is the exit
+/// code, the problem already reported.
+fn render_questionnaire(path: Option<&Path>, err: &mut dyn Write) -> Result<String, i32> {
+    let q = match path {
+        Some(path) => Questionnaire::load(path).map_err(|e| match e {
+            LoadError::Io { .. } => {
+                let _ = writeln!(err, "error: {e}");
+                2
+            }
+            LoadError::Invalid { .. } => {
+                let _ = writeln!(err, "{e}");
+                1
+            }
+        })?,
+        None => Questionnaire::from_bytes(BUILT_IN).map_err(|d| {
+            let _ = write!(
+                err,
+                "{}",
+                diagnostic::render_all(&d, "ketamine_candidacy.ron (built in)")
+            );
+            1
+        })?,
+    };
+    crate::export::fhir::to_json(&crate::export::fhir::questionnaire(&q)).map_err(|e| {
+        let _ = writeln!(err, "error: cannot write the JSON: {e}");
+        2
+    })
+}
+
+/// A summary file as text, HTML or a FHIR QuestionnaireResponse. A summary that fails its
+/// digest check is refused unless `force` (text and HTML only: they show the warning).
+fn render_summary(
+    path: &Path,
+    format: RenderFormat,
+    force: bool,
+    err: &mut dyn Write,
+) -> Result<String, i32> {
+    use crate::engine::summary::MAX_SUMMARY_BYTES;
+    use crate::export::{self, Integrity};
+
+    let bytes = match read_limited(path, MAX_SUMMARY_BYTES) {
+        Ok(Ok(b)) => b,
+        Ok(Err(size)) => {
+            let _ = writeln!(
+                err,
+                "{}: error: file is {size} bytes; summaries larger than {MAX_SUMMARY_BYTES} bytes are refused",
+                path.display()
+            );
+            return Err(1);
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{}: error: cannot read file: {e}", path.display());
+            return Err(2);
+        }
+    };
+    let (summary, integrity) = export::read(&bytes).map_err(|e| {
+        let _ = writeln!(err, "{}: error: {e}", path.display());
+        1
+    })?;
+    if let Integrity::NotVerified(reason) = &integrity {
+        if !force || format == RenderFormat::Fhir {
+            let why = if format == RenderFormat::Fhir {
+                "a FHIR export cannot carry the warning, so --force does not apply"
+            } else {
+                "--force renders it marked as not verified"
+            };
+            let _ = writeln!(
+                err,
+                "{}: error: {reason}; not rendered ({why})",
+                path.display()
+            );
+            return Err(1);
+        }
+        let _ = writeln!(
+            err,
+            "{}: warning: {reason}; rendered marked as not verified",
+            path.display()
+        );
+    }
+    match format {
+        RenderFormat::Text => Ok(export::text::render(&summary, &integrity)),
+        RenderFormat::Html => Ok(export::html::render(&summary, &integrity)),
+        RenderFormat::Fhir | RenderFormat::FhirQuestionnaire => {
+            export::fhir::to_json(&export::fhir::questionnaire_response(&summary)).map_err(|e| {
+                let _ = writeln!(err, "error: cannot write the JSON: {e}");
+                2
+            })
+        }
+    }
+}
+
+/// Standard output, or a new owner-only file written atomically (never over an existing one).
+fn write_rendered(
+    text: &str,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(path) = output else {
+        return match out.write_all(text.as_bytes()) {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot write to standard output: {e}");
+                2
+            }
+        };
+    };
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        let _ = writeln!(err, "error: {} is not a usable file name", path.display());
+        return 1;
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match outbox::write_atomic(dir, name, text.as_bytes()) {
+        Ok(_) => 0,
+        Err(outbox::WriteError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::AlreadyExists =>
+        {
+            let _ = writeln!(
+                err,
+                "error: {} already exists and is not replaced; choose another name or remove it",
+                path.display()
+            );
+            2
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");

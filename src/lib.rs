@@ -10,11 +10,13 @@
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
 //! - [`inbox`]: the clinician's list of exported records, urgent first, with review marks.
 //! - [`gui`]: the patient kiosk and the clinician review window (egui), thin views.
-//! - [`cli`]: the command line (`check`, `fill`; no subcommand opens the kiosk).
+//! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON.
+//! - [`cli`]: the command line (`check`, `fill`, `render`, `review`; no subcommand opens the kiosk).
 
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod gui;
 pub mod inbox;
 pub mod outbox;

@@ -646,6 +646,19 @@ impl Kiosk {
                                             .strong(),
                                     );
                                 }
+                                // When the keyboard takes the lower part of the page, a field
+                                // cut by the edge is scrolled fully into view (once: a field in
+                                // view is left alone, so this schedules nothing while idle).
+                                let clip = ui.clip_rect();
+                                if let Some(r) = ui
+                                    .ctx()
+                                    .memory(|m| m.focused())
+                                    .and_then(|id| ui.ctx().read_response(id))
+                                    && r.rect.top() < clip.bottom()
+                                    && r.rect.bottom() > clip.bottom()
+                                {
+                                    ui.scroll_to_rect(r.rect.expand(6.0), Some(Align::Max));
+                                }
                             });
                     });
                     if side_keypad {

@@ -454,7 +454,7 @@ impl ReviewApp {
         else {
             return;
         };
-        let html = export_html(summary, *integrity);
+        let html = crate::export::html::render(summary, &(*integrity).into());
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -609,14 +609,6 @@ fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local)
         .format("%a %-d %b %Y, %H:%M")
         .to_string()
-}
-
-fn language_name(code: &str) -> String {
-    match code {
-        "en" => "English (en)".to_owned(),
-        "es" => "Spanish (es)".to_owned(),
-        other => other.to_owned(),
-    }
 }
 
 fn patient_line(fields: &[Field]) -> String {
@@ -809,7 +801,7 @@ fn summary_view(ui: &mut egui::Ui, s: &Summary, integrity: Integrity, row: Optio
         .collect();
     rows.push(("Submitted".into(), local(s.submitted_at)));
     rows.push(("Started".into(), local(s.started_at)));
-    rows.push(("Language used".into(), language_name(&s.language)));
+    rows.push(("Language used".into(), crate::export::language_name(&s.language)));
     rows.push((
         "Questionnaire".into(),
         format!(
@@ -1153,9 +1145,4 @@ pub fn run(path: Option<PathBuf>, known: Vec<String>, clock: Arc<dyn Clock>) -> 
             Ok(Box::new(ReviewApp::new(&cc.egui_ctx, path, known, clock)))
         }),
     )
-}
-
-// Replaced by the HTML export once it lands.
-fn export_html(_s: &Summary, _i: Integrity) -> String {
-    String::new()
 }

@@ -29,6 +29,22 @@ fn engine_never_mentions_egui() {
     }
 }
 
+/// Exports are shared by the command line and the clinician window, so they are GUI-free too.
+#[test]
+fn export_never_mentions_egui() {
+    let mut files = Vec::new();
+    rust_files(&repo("src/export"), &mut files);
+    assert!(files.len() >= 4, "export sources not found");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap().to_lowercase();
+        assert!(
+            !text.contains("egui") && !text.contains("eframe"),
+            "{} mentions the GUI toolkit",
+            f.display()
+        );
+    }
+}
+
 /// Nothing the patient types may reach a log: the engine and the CLI do not print answers.
 /// (A structural check: no `println!`/`eprintln!`/`dbg!` in the engine at all.)
 #[test]

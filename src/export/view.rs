@@ -1,0 +1,266 @@
+//! What a clinician reads, in the order they read it, independent of the output format.
+//!
+//! Text and HTML both render a [`View`], so they cannot disagree about content or order:
+//! header (patient, times, language, questionnaire, integrity), urgent alerts, attention flags
+//! (urgent first), scores, then every section — questions with the answers as shown, declined
+//! and unanswered items marked, items not asked listed last with their reason.
+//!
+//! Labels here are the clinician's (English); the patient's words are kept as given.
+
+use chrono::{DateTime, Utc};
+
+use super::{Integrity, language_name};
+use crate::engine::Level;
+use crate::engine::summary::{ItemSummary, Status, Summary};
+
+/// The prefix of the reason given for every item of a section that was not shown.
+const SECTION_HIDDEN: &str = "section asked only when ";
+
+pub(crate) struct View<'a> {
+    pub title: &'a str,
+    pub patient: Vec<Pair<'a>>,
+    pub submitted: String,
+    pub started: String,
+    /// The patient's language code (for `lang` attributes) and, below, its name.
+    pub lang: &'a str,
+    pub default_lang: &'a str,
+    pub language: String,
+    /// "English" when the patient used another language: the default-language wording shown
+    /// beside the patient's.
+    pub default_language: Option<String>,
+    pub questionnaire: String,
+    pub sha256: &'a str,
+    pub verified: bool,
+    pub integrity: String,
+    pub alerts: Vec<AlertView<'a>>,
+    pub flags: Vec<FlagView<'a>>,
+    pub scores: Vec<ScoreView<'a>>,
+    pub sections: Vec<SectionView<'a>>,
+    pub attribution: &'a [String],
+}
+
+/// A question (default language) and its answer, as in identity fields and flag reasons.
+pub(crate) struct Pair<'a> {
+    pub question: &'a str,
+    pub answer: &'a str,
+}
+
+pub(crate) struct AlertView<'a> {
+    pub at: String,
+    pub text: &'a str,
+}
+
+pub(crate) struct FlagView<'a> {
+    pub urgent: bool,
+    pub level: &'static str,
+    pub text: &'a str,
+    pub because: Vec<Pair<'a>>,
+    pub source: &'a str,
+}
+
+pub(crate) struct ScoreView<'a> {
+    pub title: &'a str,
+    pub value: String,
+    pub complete: bool,
+}
+
+pub(crate) struct SectionView<'a> {
+    pub title: &'a str,
+    pub title_default: Option<&'a str>,
+    /// Set when the whole section was not shown: the condition it depends on.
+    pub skipped: Option<&'a str>,
+    pub rows: Vec<Row<'a>>,
+    pub not_asked: Vec<NotAsked<'a>>,
+}
+
+pub(crate) struct Row<'a> {
+    pub question: &'a str,
+    pub question_default: Option<&'a str>,
+    pub answer: AnswerView<'a>,
+}
+
+pub(crate) enum AnswerView<'a> {
+    Given {
+        shown: &'a str,
+        shown_default: Option<&'a str>,
+        converted: Option<&'a str>,
+    },
+    Declined,
+    NotAnswered,
+    Entries(Vec<EntryView<'a>>),
+}
+
+pub(crate) struct EntryView<'a> {
+    pub number: usize,
+    pub rows: Vec<Row<'a>>,
+    pub not_asked: Vec<NotAsked<'a>>,
+}
+
+pub(crate) struct NotAsked<'a> {
+    pub question: &'a str,
+    pub reason: &'a str,
+}
+
+pub(crate) const DECLINED: &str = "declined (prefer not to say)";
+pub(crate) const NOT_ANSWERED: &str = "not answered";
+
+fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+impl<'a> View<'a> {
+    pub fn of(s: &'a Summary, integrity: &Integrity) -> View<'a> {
+        let other_language = s.language != s.default_language;
+        let integrity_text = match integrity {
+            Integrity::Verified => {
+                "verified: the summary's SHA-256 digest matches its content".to_owned()
+            }
+            Integrity::NotVerified(reason) => format!(
+                "NOT VERIFIED — {reason}. Compare with the original file before relying on it."
+            ),
+        };
+        // Urgent flags first; otherwise the questionnaire's order.
+        let mut flags: Vec<FlagView<'a>> = s
+            .flags
+            .iter()
+            .map(|f| FlagView {
+                urgent: f.level == Level::Urgent,
+                level: match f.level {
+                    Level::Urgent => "URGENT",
+                    Level::Review => "review",
+                },
+                text: &f.text,
+                because: f
+                    .because
+                    .iter()
+                    .map(|b| Pair {
+                        question: &b.question,
+                        answer: &b.answer,
+                    })
+                    .collect(),
+                source: &f.source,
+            })
+            .collect();
+        flags.sort_by_key(|f| !f.urgent);
+        View {
+            title: &s.questionnaire.title,
+            patient: s
+                .identity
+                .iter()
+                .map(|f| Pair {
+                    question: &f.question,
+                    answer: &f.answer,
+                })
+                .collect(),
+            submitted: time(s.submitted_at),
+            started: time(s.started_at),
+            lang: &s.language,
+            default_lang: &s.default_language,
+            language: language_name(&s.language),
+            default_language: other_language.then(|| language_name(&s.default_language)),
+            questionnaire: format!("{} {}", s.questionnaire.id, s.questionnaire.version),
+            sha256: &s.questionnaire.sha256,
+            verified: integrity.is_verified(),
+            integrity: integrity_text,
+            alerts: s
+                .alerts
+                .iter()
+                .map(|a| AlertView {
+                    at: time(a.at),
+                    text: &a.alert,
+                })
+                .collect(),
+            flags,
+            scores: s
+                .scores
+                .iter()
+                .map(|r| ScoreView {
+                    title: &r.title,
+                    value: r.describe(),
+                    complete: r.complete,
+                })
+                .collect(),
+            sections: s
+                .sections
+                .iter()
+                .map(|sec| {
+                    let (rows, not_asked) = item_rows(&sec.items);
+                    // A section that was not shown at all reads as one line, not a list of
+                    // every item with the same reason.
+                    let skipped = match sec.items.first().map(|i| &i.status) {
+                        Some(Status::NotAsked { reason })
+                            if reason.starts_with(SECTION_HIDDEN)
+                                && sec.items.iter().all(|i| {
+                                    matches!(&i.status, Status::NotAsked { reason: r } if r == reason)
+                                }) =>
+                        {
+                            reason.strip_prefix("section ")
+                        }
+                        _ => None,
+                    };
+                    SectionView {
+                        title: &sec.title,
+                        title_default: sec.title_default.as_deref(),
+                        skipped,
+                        rows,
+                        not_asked: if skipped.is_some() {
+                            Vec::new()
+                        } else {
+                            not_asked
+                        },
+                    }
+                })
+                .collect(),
+            attribution: &s.attribution,
+        }
+    }
+}
+
+/// Asked items as rows (in order), and those not asked, apart.
+fn item_rows(items: &[ItemSummary]) -> (Vec<Row<'_>>, Vec<NotAsked<'_>>) {
+    let mut rows = Vec::new();
+    let mut not_asked = Vec::new();
+    for item in items {
+        let answer = match &item.status {
+            Status::NotAsked { reason } => {
+                not_asked.push(NotAsked {
+                    question: &item.question,
+                    reason,
+                });
+                continue;
+            }
+            Status::Answered {
+                shown,
+                shown_default,
+                converted,
+                ..
+            } => AnswerView::Given {
+                shown,
+                shown_default: shown_default.as_deref(),
+                converted: converted.as_deref(),
+            },
+            Status::Declined => AnswerView::Declined,
+            Status::NotAnswered => AnswerView::NotAnswered,
+            Status::Entries(entries) => AnswerView::Entries(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(n, entry)| {
+                        let (rows, not_asked) = item_rows(entry);
+                        EntryView {
+                            number: n + 1,
+                            rows,
+                            not_asked,
+                        }
+                    })
+                    .collect(),
+            ),
+        };
+        rows.push(Row {
+            question: &item.question,
+            question_default: item.question_default.as_deref(),
+            answer,
+        });
+    }
+    (rows, not_asked)
+}
