@@ -655,9 +655,9 @@ impl Kiosk {
                                     .memory(|m| m.focused())
                                     .and_then(|id| ui.ctx().read_response(id))
                                     && r.rect.top() < clip.bottom()
-                                    && r.rect.bottom() > clip.bottom()
+                                    && r.rect.bottom() > clip.bottom() + 0.5
                                 {
-                                    ui.scroll_to_rect(r.rect.expand(6.0), Some(Align::Max));
+                                    ui.scroll_to_rect(r.rect, Some(Align::Max));
                                 }
                             });
                     });
@@ -809,6 +809,15 @@ impl Kiosk {
                         self.shift = true;
                     }
                     keyboard::apply(draft, &press, &mut self.shift);
+                    // Keys edit the end of the text: the cursor goes there too, so what the
+                    // patient sees matches where the next letter lands.
+                    let end = egui::text::CCursor::new(draft.chars().count());
+                    let mut state = egui::text_edit::TextEditState::load(ctx, target.widget)
+                        .unwrap_or_default();
+                    state
+                        .cursor
+                        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                    state.store(ctx, target.widget);
                     ctx.memory_mut(|m| m.request_focus(target.widget));
                 }
             }

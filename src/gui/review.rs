@@ -801,7 +801,10 @@ fn summary_view(ui: &mut egui::Ui, s: &Summary, integrity: Integrity, row: Optio
         .collect();
     rows.push(("Submitted".into(), local(s.submitted_at)));
     rows.push(("Started".into(), local(s.started_at)));
-    rows.push(("Language used".into(), crate::export::language_name(&s.language)));
+    rows.push((
+        "Language used".into(),
+        crate::export::language_name(&s.language),
+    ));
     rows.push((
         "Questionnaire".into(),
         format!(

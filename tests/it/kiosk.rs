@@ -452,6 +452,15 @@ fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
     ] {
         click(&mut h, key);
     }
+    // The text cursor follows the keys to the end of the text, where the next letter goes.
+    let field = h
+        .ctx
+        .memory(|m| m.focused())
+        .expect("the name field keeps the focus");
+    let cursor = egui::text_edit::TextEditState::load(&h.ctx, field)
+        .and_then(|s| s.cursor.char_range())
+        .expect("a cursor in the name field");
+    assert_eq!(cursor.primary.index.0, "Ana núñez".chars().count());
     click(&mut h, "Next");
     click(&mut h, "Yes");
     click(&mut h, "Next");
