@@ -847,25 +847,14 @@ fn summary_view(ui: &mut egui::Ui, s: &Summary, integrity: Integrity, row: Optio
 
     if !s.alerts.is_empty() {
         ui.add_space(8.0);
-        egui::Frame::new()
-            .fill(URGENT)
-            .inner_margin(12.0)
-            .corner_radius(4.0)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
+        urgent_banner(ui, "URGENT — safety alert during the session", |ui| {
+            for a in &s.alerts {
                 ui.label(
-                    RichText::new("URGENT — safety alert during the session")
-                        .color(Color32::WHITE)
-                        .size(HEADING)
-                        .strong(),
+                    RichText::new(format!("{} (at {})", a.alert, local(a.at)))
+                        .color(Color32::WHITE),
                 );
-                for a in &s.alerts {
-                    ui.label(
-                        RichText::new(format!("{} (at {})", a.alert, local(a.at)))
-                            .color(Color32::WHITE),
-                    );
-                }
-            });
+            }
+        });
     }
 
     section_heading(ui, &format!("For clinician review ({})", s.flags.len()));
@@ -1026,8 +1015,8 @@ fn item_view(ui: &mut egui::Ui, item: &ItemSummary) {
     ui.add_space(6.0);
 }
 
-fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Option<PathBuf> {
-    let mut open = None;
+/// A red box with a white heading: a safety alert, impossible to miss.
+fn urgent_banner(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
     egui::Frame::new()
         .fill(URGENT)
         .inner_margin(12.0)
@@ -1035,13 +1024,20 @@ fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Opt
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(
-                RichText::new("URGENT — safety alert")
+                RichText::new(title)
                     .color(Color32::WHITE)
                     .size(HEADING)
                     .strong(),
             );
-            ui.label(RichText::new(&a.alert).color(Color32::WHITE).size(HEADING));
+            body(ui);
         });
+}
+
+fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Option<PathBuf> {
+    let mut open = None;
+    urgent_banner(ui, "URGENT — safety alert", |ui| {
+        ui.label(RichText::new(&a.alert).color(Color32::WHITE).size(HEADING));
+    });
     ui.add_space(8.0);
     let mut rows: Vec<(String, String)> = a
         .identity

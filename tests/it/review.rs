@@ -300,6 +300,15 @@ fn wait_for(h: &mut Harness<'_, ReviewApp>, what: &str, done: impl Fn(&ReviewApp
     }
 }
 
+/// Taps the inbox row of `path` (found by its patient's name, as a clinician would).
+fn open_row(h: &mut Harness<'_, ReviewApp>, path: &Path) {
+    let row = h.state().rows().iter().find(|r| r.path == path).unwrap();
+    let name = row.patient()[0].answer.clone();
+    let label = label_of(h, &name);
+    h.get_by_label(&label).click();
+    h.run();
+}
+
 /// The accessible name of the inbox row that starts with `start`.
 fn label_of(h: &Harness<'_, ReviewApp>, start: &str) -> String {
     h.get_all_by(|n| {
@@ -338,18 +347,7 @@ fn the_window_lists_urgent_first_and_opens_a_summary_with_flags_above_answers() 
     assert!(rows.iter().any(|r| r.contains("Integrity check failed")));
 
     // Open the normal summary: header, then flags, then scores, then answers.
-    let name = h
-        .state()
-        .rows()
-        .iter()
-        .find(|r| r.path == m.normal)
-        .unwrap()
-        .patient()[0]
-        .answer
-        .clone();
-    let label = label_of(&h, &name);
-    h.get_by_label(&label).click();
-    h.run();
+    open_row(&mut h, &m.normal);
     h.get_by_label_contains("Integrity: verified");
     let y = |h: &Harness<'_, ReviewApp>, text: &str| h.get_by_label_contains(text).rect().min.y;
     let flags = y(&h, "For clinician review");
@@ -440,18 +438,7 @@ fn mark_as_reviewed_persists_across_a_restart_and_leaves_the_file_unchanged() {
     {
         let mut h = window(dir.path());
         wait_for(&mut h, "the inbox", |a| a.rows().len() == 6);
-        let name = h
-            .state()
-            .rows()
-            .iter()
-            .find(|r| r.path == m.normal)
-            .unwrap()
-            .patient()[0]
-            .answer
-            .clone();
-        let label = label_of(&h, &name);
-        h.get_by_label(&label).click();
-        h.run();
+        open_row(&mut h, &m.normal);
         h.get_by_label("Mark as reviewed").click();
         h.run();
         wait_for(&mut h, "the review mark", |a| {
