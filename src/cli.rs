@@ -11,6 +11,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::crypto::{Identities, Recipients};
 use crate::engine::answers_file::{AnswersFile, MAX_ANSWERS_BYTES, fill};
 use crate::engine::{LoadError, Questionnaire, Summary, SystemClock, diagnostic, read_limited};
 use crate::outbox;
@@ -72,6 +73,24 @@ pub enum Command {
         /// Folder to write the summary into (default: the outbox).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Encrypt the summary to this public key (`age1…`, from `prescreen keygen`); may be
+        /// given more than once. Added to the site configuration's `recipients`.
+        #[arg(long, value_name = "age1…")]
+        recipient: Vec<String>,
+        /// The site configuration, for its `recipients` (default as for the kiosk).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Make a key pair for encrypted exports: write the secret identity file, print the public
+    /// recipient.
+    ///
+    /// The identity file (readable only by its owner, never overwritten) stays on the
+    /// clinicians' computer and opens the exports: `prescreen review --identity FILE`. The
+    /// printed recipient (`age1…`) goes into the kiosk's site configuration, `recipients`.
+    Keygen {
+        /// Where to write the identity file (it must not exist yet).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
     },
     /// Render a summary for reading (text, printable HTML) or for other systems (FHIR R4 JSON).
     ///
@@ -98,6 +117,10 @@ pub enum Command {
         /// verified. Never for FHIR, which has no place for the warning.
         #[arg(long)]
         force: bool,
+        /// An identity file (from `prescreen keygen`) that opens an encrypted summary
+        /// (`*.summary.ron.age`); may be given more than once.
+        #[arg(long, value_name = "FILE")]
+        identity: Vec<PathBuf>,
     },
     /// Turn a staff PIN into the `staff_pin` line of the site configuration.
     ///
@@ -113,6 +136,10 @@ pub enum Command {
         /// The site configuration, for its outbox and questionnaire (default as for the kiosk).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// An identity file (from `prescreen keygen`) that opens encrypted exports; may be
+        /// given more than once.
+        #[arg(long, value_name = "FILE")]
+        identity: Vec<PathBuf>,
     },
 }
 
@@ -138,24 +165,51 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             answers,
             lang,
             out: dir,
-        }) => run_fill(&questionnaire, &answers, lang.as_deref(), dir, out, err),
+            recipient,
+            config,
+        }) => {
+            let recipients = match fill_recipients(&recipient, config.or(cli.config)) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    return 1;
+                }
+            };
+            let fill = FillArgs {
+                questionnaire: &questionnaire,
+                answers: &answers,
+                lang: lang.as_deref(),
+                dir,
+                recipients: &recipients,
+            };
+            run_fill(fill, out, err)
+        }
+        Some(Command::Keygen { output }) => keygen(&output, out, err),
         Some(Command::Render {
             summary,
             format,
             questionnaire,
             output,
             force,
+            identity,
         }) => render(
-            summary.as_deref(),
-            format,
-            questionnaire.as_deref(),
-            output.as_deref(),
-            force,
+            RenderArgs {
+                summary: summary.as_deref(),
+                format,
+                questionnaire: questionnaire.as_deref(),
+                output: output.as_deref(),
+                force,
+                identity: &identity,
+            },
             out,
             err,
         ),
         Some(Command::HashPin) => hash_pin(out, err),
-        Some(Command::Review { path, config }) => review(path, config.or(cli.config), err),
+        Some(Command::Review {
+            path,
+            config,
+            identity,
+        }) => review(path, config.or(cli.config), &identity, err),
         None => kiosk(&cli, err),
     }
 }
@@ -178,6 +232,43 @@ fn hash_pin(out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     0
 }
 
+fn keygen(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match crate::crypto::generate_identity_file(path, chrono::Utc::now()) {
+        Ok(recipient) => {
+            let _ = writeln!(out, "{recipient}");
+            let _ = writeln!(
+                out,
+                "Put this public key in the kiosk's site configuration (`recipients: [\"{recipient}\"]`); \
+                 keep {} on the clinicians' computer, never on the kiosk.",
+                path.display()
+            );
+            0
+        }
+        Err(e @ crate::crypto::CryptoError::KeyExists(_)) => {
+            let _ = writeln!(err, "error: {e}");
+            1
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            2
+        }
+    }
+}
+
+/// Recipients for `fill`: those given on the command line and the site configuration's.
+fn fill_recipients(given: &[String], config: Option<PathBuf>) -> Result<Recipients, String> {
+    let given = Recipients::parse(given).map_err(|e| e.to_string())?;
+    let configured = match config_path(config) {
+        Some(p) => {
+            Config::load(&p)
+                .map_err(|e| format!("the site configuration could not be read:\n{e}"))?
+                .recipients
+        }
+        None => Recipients::default(),
+    };
+    Ok(configured.merged(&given))
+}
+
 /// The site configuration file: the one named, or the default location when it exists.
 fn config_path(named: Option<PathBuf>) -> Option<PathBuf> {
     named.or_else(|| {
@@ -188,7 +279,19 @@ fn config_path(named: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 /// Opens the clinician review window on a file or folder (default: the configured outbox).
-fn review(path: Option<PathBuf>, config: Option<PathBuf>, err: &mut dyn Write) -> i32 {
+fn review(
+    path: Option<PathBuf>,
+    config: Option<PathBuf>,
+    identity: &[PathBuf],
+    err: &mut dyn Write,
+) -> i32 {
+    let identities = match Identities::load(identity) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
     let config = match config_path(config).map(|p| Config::load(&p)) {
         Some(Ok(c)) => c,
         Some(Err(e)) => {
@@ -223,7 +326,7 @@ fn review(path: Option<PathBuf>, config: Option<PathBuf>, err: &mut dyn Write) -
     {
         known.push(q.sha256.clone());
     }
-    match crate::gui::review::run(Some(path), known, Arc::new(SystemClock)) {
+    match crate::gui::review::run(Some(path), known, identities, Arc::new(SystemClock)) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "error: cannot open the window: {e}");
@@ -328,14 +431,23 @@ fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     code
 }
 
-fn run_fill(
-    questionnaire: &Path,
-    answers: &Path,
-    lang: Option<&str>,
+/// What `fill` was asked to do.
+struct FillArgs<'a> {
+    questionnaire: &'a Path,
+    answers: &'a Path,
+    lang: Option<&'a str>,
     dir: Option<PathBuf>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+    recipients: &'a Recipients,
+}
+
+fn run_fill(args: FillArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let FillArgs {
+        questionnaire,
+        answers,
+        lang,
+        dir,
+        recipients,
+    } = args;
     let q = match Questionnaire::load(questionnaire) {
         Ok(q) => Arc::new(q),
         Err(e @ LoadError::Io { .. }) => {
@@ -412,10 +524,23 @@ fn run_fill(
     }
     // Leftovers of writers killed mid-write (never a finished summary, never a live write).
     let _ = outbox::clean_abandoned(&dir);
-    let name = outbox::file_name(submitted, outbox::SUMMARY_SUFFIX);
-    match outbox::write_atomic(&dir, &name, summary.to_ron().as_bytes()) {
+    let written = outbox::write_export(
+        &dir,
+        submitted,
+        outbox::SUMMARY_SUFFIX,
+        summary.to_ron().as_bytes(),
+        recipients,
+    );
+    match written {
         Ok(path) => {
             let _ = writeln!(out, "{}", path.display());
+            if recipients.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "warning: the summary is not encrypted; pass --recipient age1… or set \
+                     `recipients` in the site configuration (docs/configuration.md)"
+                );
+            }
             0
         }
         Err(e) => {
@@ -425,15 +550,25 @@ fn run_fill(
     }
 }
 
-fn render(
-    summary: Option<&Path>,
+/// What `prescreen render` was asked for.
+struct RenderArgs<'a> {
+    summary: Option<&'a Path>,
     format: RenderFormat,
-    questionnaire: Option<&Path>,
-    output: Option<&Path>,
+    questionnaire: Option<&'a Path>,
+    output: Option<&'a Path>,
     force: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+    identity: &'a [PathBuf],
+}
+
+fn render(args: RenderArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let RenderArgs {
+        summary,
+        format,
+        questionnaire,
+        output,
+        force,
+        identity,
+    } = args;
     let text = match (format, summary) {
         (RenderFormat::FhirQuestionnaire, Some(path)) => {
             let _ = writeln!(
@@ -458,7 +593,7 @@ fn render(
             );
             return 1;
         }
-        (_, Some(path)) => render_summary(path, format, force, err),
+        (_, Some(path)) => render_summary(path, format, force, identity, err),
     };
     match text {
         Ok(text) => write_rendered(&text, output, out, err),
@@ -501,24 +636,34 @@ fn render_summary(
     path: &Path,
     format: RenderFormat,
     force: bool,
+    identity: &[PathBuf],
     err: &mut dyn Write,
 ) -> Result<String, i32> {
-    use crate::engine::summary::MAX_SUMMARY_BYTES;
+    use crate::crypto::{Identities, RecordError};
     use crate::export::{self, Integrity};
 
-    let bytes = match read_limited(path, MAX_SUMMARY_BYTES) {
-        Ok(Ok(b)) => b,
-        Ok(Err(size)) => {
+    let identities = Identities::load(identity).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        2
+    })?;
+    // An encrypted summary is decrypted in memory; nothing readable is written unless `-o`.
+    let bytes = match crate::crypto::read_record(path, &identities) {
+        Ok(b) => b,
+        Err(RecordError::Locked) => {
             let _ = writeln!(
                 err,
-                "{}: error: file is {size} bytes; summaries larger than {MAX_SUMMARY_BYTES} bytes are refused",
+                "{}: error: encrypted: pass --identity FILE with the clinic's key",
                 path.display()
             );
             return Err(1);
         }
-        Err(e) => {
-            let _ = writeln!(err, "{}: error: cannot read file: {e}", path.display());
+        Err(e @ RecordError::Read(_)) => {
+            let _ = writeln!(err, "{}: error: {e}", path.display());
             return Err(2);
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{}: error: {e}", path.display());
+            return Err(1);
         }
     };
     let (summary, integrity) = export::read(&bytes).map_err(|e| {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::crypto::Recipients;
 use crate::engine::diagnostic::did_you_mean;
 
 /// Config files larger than this are refused unread (a real one is a few hundred bytes).
@@ -41,6 +42,10 @@ pub struct Config {
     /// Locked kiosk mode: fullscreen, no decorations, closing only through the staff PIN.
     #[serde(default)]
     pub kiosk: bool,
+    /// Public keys (`age1…`) exports are encrypted to; empty: exports are written unencrypted.
+    /// Each is checked as the file is read, so a bad one is reported at its line and column.
+    #[serde(default)]
+    pub recipients: Recipients,
 }
 
 fn default_idle() -> u32 {
@@ -62,6 +67,7 @@ impl Default for Config {
             languages: Vec::new(),
             staff_pin: None,
             kiosk: false,
+            recipients: Recipients::default(),
         }
     }
 }

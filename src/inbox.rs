@@ -6,6 +6,10 @@
 //! a `reviewed/` subfolder beside the exports, holding who, when, and the SHA-256 of the file as
 //! it was reviewed, so a file changed after review is noticed.
 //!
+//! Encrypted exports (`*.summary.ron.age`, `*.alert.ron.age`) are decrypted in memory with the
+//! identities the inbox was given and then read exactly as plain ones; without the right key
+//! they are listed as unreadable, with the reason.
+//!
 //! Scanning keeps a cache keyed by path, size and modification time, so a rescan after one new
 //! file reads one file. Rows keep only what the list shows; a summary is read again (and checked
 //! again) when it is opened.
@@ -18,12 +22,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::crypto::{self, Identities};
 use crate::engine::read_limited;
 use crate::engine::summary::{
-    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, SummaryError, SummaryHead, UrgentAlert,
-    hex,
+    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, SummaryHead, UrgentAlert, hex,
 };
-use crate::outbox::{ALERT_SUFFIX, SUMMARY_SUFFIX};
 
 /// Name of the subfolder holding review records.
 pub const REVIEWED_DIR: &str = "reviewed";
@@ -148,6 +151,9 @@ pub struct Inbox {
     pub files: Vec<PathBuf>,
     /// SHA-256 of the questionnaires this installation knows; empty means "don't check".
     pub known: Vec<String>,
+    /// Keys that open encrypted exports; empty: those are listed as unreadable. Set before the
+    /// first scan (rows already read are kept while their files are unchanged).
+    pub identities: Identities,
     cache: HashMap<PathBuf, Cached>,
     rows: Vec<Row>,
     /// Why the folder itself could not be listed, if it could not.
@@ -185,7 +191,7 @@ impl Inbox {
                 Ok(entries) => {
                     for entry in entries.flatten() {
                         let path = entry.path();
-                        if is_record_name(&path) && path.is_file() {
+                        if crate::outbox::is_export(&path) && path.is_file() {
                             paths.push(path);
                         }
                     }
@@ -209,8 +215,9 @@ impl Inbox {
                 .remove(&path)
                 .filter(|c| c.len == len && c.modified == modified && modified.is_some());
             let changed = fresh.is_none();
-            let mut cached =
-                fresh.unwrap_or_else(|| read_record(&path, len, modified, &self.known));
+            let mut cached = fresh.unwrap_or_else(|| {
+                read_record(&path, len, modified, &self.known, &self.identities)
+            });
             // Review marks are read again only when they, or the file, changed.
             let stamp = review_path(&path)
                 .and_then(|r| std::fs::metadata(r).ok())
@@ -284,15 +291,13 @@ impl Inbox {
     }
 }
 
-/// Files the inbox lists: summaries and alert records, not the writer's hidden temp files.
-fn is_record_name(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    !name.starts_with('.') && (name.ends_with(SUMMARY_SUFFIX) || name.ends_with(ALERT_SUFFIX))
-}
-
-fn read_record(path: &Path, len: u64, modified: Option<SystemTime>, known: &[String]) -> Cached {
+fn read_record(
+    path: &Path,
+    len: u64,
+    modified: Option<SystemTime>,
+    known: &[String],
+    identities: &Identities,
+) -> Cached {
     let mtime = modified.map_or_else(Utc::now, DateTime::<Utc>::from);
     let unreadable = |reason: String| Cached {
         len,
@@ -302,24 +307,11 @@ fn read_record(path: &Path, len: u64, modified: Option<SystemTime>, known: &[Str
         review_stamp: None,
         review: None,
     };
-    let bytes = match read_limited(path, MAX_SUMMARY_BYTES) {
-        Ok(Ok(b)) => b,
-        Ok(Err(size)) => {
-            return unreadable(
-                SummaryError::TooLarge {
-                    size,
-                    limit: MAX_SUMMARY_BYTES,
-                }
-                .to_string(),
-            );
-        }
-        Err(e) => return unreadable(format!("cannot read the file: {e}")),
+    let bytes = match crypto::read_record(path, identities) {
+        Ok(b) => b,
+        Err(e) => return unreadable(e.to_string()),
     };
-    let is_alert = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(ALERT_SUFFIX));
-    if is_alert {
+    if crate::outbox::is_alert(path) {
         return match UrgentAlert::from_ron(&bytes) {
             Ok(a) => Cached {
                 len,

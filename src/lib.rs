@@ -8,13 +8,15 @@
 //! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
 //! - [`config`]: the site configuration file.
 //! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
+//! - [`crypto`]: exports encrypted with age (X25519): keys, encrypting, reading records back.
 //! - [`inbox`]: the clinician's list of exported records, urgent first, with review marks.
 //! - [`gui`]: the patient kiosk and the clinician review window (egui), thin views.
 //! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON.
-//! - [`cli`]: the command line (`check`, `fill`, `render`, `review`; no subcommand opens the kiosk).
+//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`; no subcommand opens the kiosk).
 
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod engine;
 pub mod export;
 pub mod gui;

@@ -6,6 +6,10 @@
 //! Files are created readable only by their owner (0600 on Unix; `tempfile` creates them so).
 //!
 //! Names carry no personal data: `<UTC timestamp>-<random>.summary.ron`.
+//!
+//! When the site configuration names recipients, exports are encrypted to them first (see
+//! [`crate::crypto`]) and named `….summary.ron.age` / `….alert.ron.age`; the plain text is
+//! never written.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +21,38 @@ pub const SUMMARY_SUFFIX: &str = ".summary.ron";
 
 /// Extension of urgent-alert records, written the moment a safety rule fires.
 pub const ALERT_SUFFIX: &str = ".alert.ron";
+
+/// Added to the name of an export encrypted with age.
+pub const ENCRYPTED_SUFFIX: &str = ".age";
+
+/// Extension of encrypted summaries: [`SUMMARY_SUFFIX`] + [`ENCRYPTED_SUFFIX`].
+pub const SUMMARY_AGE_SUFFIX: &str = ".summary.ron.age";
+
+/// Extension of encrypted urgent-alert records: [`ALERT_SUFFIX`] + [`ENCRYPTED_SUFFIX`].
+pub const ALERT_AGE_SUFFIX: &str = ".alert.ron.age";
+
+/// Whether `path` names an urgent-alert record, encrypted or not.
+pub fn is_alert(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(ALERT_SUFFIX) || n.ends_with(ALERT_AGE_SUFFIX))
+}
+
+/// Whether `path` names an export (summary or alert, encrypted or not), not a hidden file.
+pub fn is_export(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    !name.starts_with('.')
+        && [
+            SUMMARY_SUFFIX,
+            ALERT_SUFFIX,
+            SUMMARY_AGE_SUFFIX,
+            ALERT_AGE_SUFFIX,
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
 
 /// The default outbox: `<platform data dir>/prescreen/outbox`.
 pub fn default_dir() -> Option<PathBuf> {
@@ -36,6 +72,8 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Encrypt(#[source] crate::crypto::CryptoError),
 }
 
 /// A file name for a record written at `at`: `20261121T083000Z-1f2e3d4c5b6a7988.summary.ron`.
@@ -131,6 +169,24 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, 
         let _ = d.sync_all();
     }
     Ok(target)
+}
+
+/// Writes an export made at `at` (`suffix`: [`SUMMARY_SUFFIX`] or [`ALERT_SUFFIX`]) under a
+/// fresh name. With recipients it is encrypted to them in memory and written as
+/// `<name><suffix>.age`; with none, as plain text. Returns the final path.
+pub fn write_export(
+    dir: &Path,
+    at: DateTime<Utc>,
+    suffix: &str,
+    text: &[u8],
+    recipients: &crate::crypto::Recipients,
+) -> Result<PathBuf, WriteError> {
+    if recipients.is_empty() {
+        return write_atomic(dir, &file_name(at, suffix), text);
+    }
+    let sealed = recipients.encrypt(text).map_err(WriteError::Encrypt)?;
+    let name = file_name(at, &format!("{suffix}{ENCRYPTED_SUFFIX}"));
+    write_atomic(dir, &name, &sealed)
 }
 
 /// Writes `contents` to `path` atomically, replacing any file there (for small records the

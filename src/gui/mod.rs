@@ -49,6 +49,8 @@ pub struct Settings {
     pub kiosk: bool,
     /// The staff PIN hash (`sha256:salt:hex`); `None` means the staff menu cannot be opened.
     pub staff_pin: Option<String>,
+    /// Public keys exports are encrypted to; empty: written unencrypted (the staff menu warns).
+    pub recipients: crate::crypto::Recipients,
 }
 
 impl Default for Settings {
@@ -60,6 +62,7 @@ impl Default for Settings {
             countdown_seconds: COUNTDOWN_SECONDS,
             kiosk: false,
             staff_pin: None,
+            recipients: crate::crypto::Recipients::default(),
         }
     }
 }
@@ -77,6 +80,7 @@ impl Settings {
             countdown_seconds: f64::from(config.countdown_seconds),
             kiosk,
             staff_pin: config.staff_pin.clone(),
+            recipients: config.recipients.clone(),
         }
     }
 }
@@ -404,6 +408,22 @@ impl Kiosk {
                     Some(Err(reason)) => format!("Last write FAILED: {reason}"),
                 };
                 ui.label(status);
+                let recipients = self.settings.recipients.len();
+                if recipients == 0 {
+                    ui.label(
+                        RichText::new(
+                            "Exports are NOT encrypted: anyone who can read the outbox can read \
+                             patients' answers. Set `recipients` in the site configuration.",
+                        )
+                        .color(egui::Color32::from_rgb(170, 20, 20))
+                        .strong(),
+                    );
+                } else {
+                    ui.label(format!(
+                        "Exports are encrypted for {recipients} recipient{}",
+                        if recipients == 1 { "" } else { "s" }
+                    ));
+                }
                 if let Some(q) = &self.q {
                     ui.label(format!(
                         "Questionnaire: {} {} (sha256 {}…)",
@@ -942,9 +962,14 @@ impl Kiosk {
         let Some(alert) = alerts.first() else { return };
         if let Some(session) = &self.session {
             let record = UrgentAlert::build(session, alert);
-            let name = outbox::file_name(alert.at, outbox::ALERT_SUFFIX);
-            let result = outbox::write_atomic(&self.outbox, &name, record.to_ron().as_bytes())
-                .map_err(|e| e.to_string());
+            let result = outbox::write_export(
+                &self.outbox,
+                alert.at,
+                outbox::ALERT_SUFFIX,
+                record.to_ron().as_bytes(),
+                &self.settings.recipients,
+            )
+            .map_err(|e| e.to_string());
             self.last_write = Some(result);
         }
         self.screen = Screen::Crisis(alert.rule);
@@ -963,11 +988,16 @@ impl Kiosk {
         }
         let now = self.clock.now();
         let summary = Summary::build(session, now);
-        let name = outbox::file_name(now, outbox::SUMMARY_SUFFIX);
         // A missing outbox is an error, not something to create: a configured outbox on a
         // share that is not mounted would otherwise fill the local disk where nobody looks.
-        let result = outbox::write_atomic(&self.outbox, &name, summary.to_ron().as_bytes())
-            .map_err(|e| e.to_string());
+        let result = outbox::write_export(
+            &self.outbox,
+            now,
+            outbox::SUMMARY_SUFFIX,
+            summary.to_ron().as_bytes(),
+            &self.settings.recipients,
+        )
+        .map_err(|e| e.to_string());
         match &result {
             Ok(_) => {
                 self.screen = Screen::Thanks;

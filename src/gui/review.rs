@@ -6,6 +6,10 @@
 //! shows whether its digest matches; an unreadable file is listed with the reason and opens to
 //! that reason, never to a crash or a blank page.
 //!
+//! Encrypted exports are opened with the identities the window was started with
+//! (`prescreen review --identity FILE`), decrypted in memory only. A summary that was stored
+//! unencrypted says so in its header.
+//!
 //! The folder is watched (`notify`): a background thread rescans when a file appears and wakes
 //! the window only when the list changed, so an idle review window costs nothing. File dialogs
 //! run on their own threads, since they block.
@@ -18,8 +22,9 @@ use std::time::Duration;
 use chrono::{DateTime, Local, Utc};
 use eframe::egui::{self, Color32, RichText, ScrollArea};
 
+use crate::crypto::{self, Identities};
 use crate::engine::summary::{Field, ItemSummary, RaisedFlag, Status, Summary};
-use crate::engine::{Clock, Integrity, Level, SummaryError, UrgentAlert, read_limited};
+use crate::engine::{Clock, Integrity, Level, UrgentAlert};
 use crate::inbox::{self, Inbox, Record, Review as Mark, Row};
 
 /// Text sizes of the clinician window: a desk screen read at arm's length.
@@ -93,6 +98,8 @@ pub struct ReviewApp {
     /// The outcome of the last action (marking, saving), shown under the toolbar.
     status: Option<(bool, String)>,
     clock: Arc<dyn Clock>,
+    /// Keys that open encrypted exports (none: they are listed as unreadable, with why).
+    identities: Identities,
     events: Receiver<Event>,
     events_tx: Sender<Event>,
     commands: Sender<Command>,
@@ -104,11 +111,13 @@ pub struct ReviewApp {
 }
 
 impl ReviewApp {
-    /// Opens `path` (a folder, or one file) and starts watching the folder.
+    /// Opens `path` (a folder, or one file) and starts watching the folder. `identities` open
+    /// encrypted exports; without them those are listed, unreadable, with the reason.
     pub fn new(
         ctx: &egui::Context,
         path: Option<PathBuf>,
         known: Vec<String>,
+        identities: Identities,
         clock: Arc<dyn Clock>,
     ) -> ReviewApp {
         let (events_tx, events) = channel();
@@ -120,6 +129,7 @@ impl ReviewApp {
         };
         let mut inbox = Inbox::new(dir.clone());
         inbox.known = known;
+        inbox.identities = identities.clone();
         if let Some(f) = &file {
             inbox.add_file(f.clone());
         }
@@ -133,6 +143,7 @@ impl ReviewApp {
             banner: Vec::new(),
             status: None,
             clock,
+            identities,
             events,
             events_tx,
             commands,
@@ -185,7 +196,7 @@ impl ReviewApp {
 
     /// Reads `path` afresh and shows it.
     fn open(&mut self, path: &Path) {
-        self.opened = Some(read_opened(path, &self.rows));
+        self.opened = Some(read_opened(path, &self.rows, &self.identities));
     }
 
     /// Draws one frame.
@@ -231,7 +242,7 @@ impl ReviewApp {
                     // A file that changed under the open view is read again.
                     if let Some(o) = &self.opened {
                         let path = o.path().to_path_buf();
-                        self.opened = Some(read_opened(&path, &self.rows));
+                        self.opened = Some(read_opened(&path, &self.rows, &self.identities));
                     }
                 }
                 Event::Picked(paths) => {
@@ -342,7 +353,8 @@ impl ReviewApp {
                 dialog.pick_folder().map(Event::PickedFolder)
             } else {
                 dialog
-                    .add_filter("prescreen records", &["ron"])
+                    // `….summary.ron.age` ends in "age" as far as the dialog is concerned.
+                    .add_filter("prescreen records", &["ron", "age"])
                     .pick_files()
                     .map(Event::Picked)
             };
@@ -406,7 +418,7 @@ impl ReviewApp {
                     } => {
                         let row = self.rows.iter().find(|r| r.path == *path);
                         action = summary_actions(ui, row, &self.reviewer);
-                        summary_view(ui, summary, *integrity, row);
+                        summary_view(ui, summary, *integrity, row, crypto::is_encrypted(path));
                     }
                     Opened::Alert {
                         path,
@@ -458,7 +470,12 @@ impl ReviewApp {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
-            .map(|n| n.trim_end_matches(".ron").to_owned() + ".html")
+            .map(|n| {
+                n.trim_end_matches(crate::outbox::ENCRYPTED_SUFFIX)
+                    .trim_end_matches(".ron")
+                    .to_owned()
+                    + ".html"
+            })
             .unwrap_or_else(|| "summary.html".to_owned());
         let tx = self.events_tx.clone();
         let ctx = self.ctx.clone();
@@ -549,29 +566,17 @@ fn spawn_scanner(
     });
 }
 
-fn read_opened(path: &Path, rows: &[Row]) -> Opened {
+fn read_opened(path: &Path, rows: &[Row], identities: &Identities) -> Opened {
     let unreadable = |reason: String| Opened::Unreadable {
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = match read_limited(path, crate::engine::summary::MAX_SUMMARY_BYTES) {
-        Ok(Ok(b)) => b,
-        Ok(Err(size)) => {
-            return unreadable(
-                SummaryError::TooLarge {
-                    size,
-                    limit: crate::engine::summary::MAX_SUMMARY_BYTES,
-                }
-                .to_string(),
-            );
-        }
-        Err(e) => return unreadable(format!("cannot read the file: {e}")),
+    // Decrypted (when encrypted) in memory; the plain text is never written anywhere.
+    let bytes = match crypto::read_record(path, identities) {
+        Ok(b) => b,
+        Err(e) => return unreadable(e.to_string()),
     };
-    let is_alert = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(crate::outbox::ALERT_SUFFIX));
-    if is_alert {
+    if crate::outbox::is_alert(path) {
         return match UrgentAlert::from_ron(&bytes) {
             Ok(alert) => {
                 let summary = rows.iter().find_map(|r| match &r.record {
@@ -791,7 +796,13 @@ fn header_grid(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
         });
 }
 
-fn summary_view(ui: &mut egui::Ui, s: &Summary, integrity: Integrity, row: Option<&Row>) {
+fn summary_view(
+    ui: &mut egui::Ui,
+    s: &Summary,
+    integrity: Integrity,
+    row: Option<&Row>,
+    encrypted: bool,
+) {
     let patient = patient_line(&s.identity);
     ui.label(RichText::new(&patient).size(HEADING + 4.0).strong());
     let mut rows: Vec<(String, String)> = s
@@ -833,6 +844,14 @@ fn summary_view(ui: &mut egui::Ui, s: &Summary, integrity: Integrity, row: Optio
                  the original export.",
             );
         }
+    }
+    if !encrypted {
+        callout(
+            ui,
+            WARN_BG,
+            "Not encrypted: this summary was stored as plain text, so anyone who could read \
+             the outbox could read it. Set `recipients` in the kiosk's site configuration.",
+        );
     }
     if let Some(Record::Summary(r)) = row.map(|r| &r.record)
         && r.known_questionnaire == Some(false)
@@ -1124,7 +1143,12 @@ pub fn install_theme(ctx: &egui::Context) {
 }
 
 /// Opens the clinician review window on `path` (a folder or a file).
-pub fn run(path: Option<PathBuf>, known: Vec<String>, clock: Arc<dyn Clock>) -> eframe::Result {
+pub fn run(
+    path: Option<PathBuf>,
+    known: Vec<String>,
+    identities: Identities,
+    clock: Arc<dyn Clock>,
+) -> eframe::Result {
     let viewport = egui::ViewportBuilder::default()
         .with_title("prescreen — clinician review")
         .with_app_id("prescreen-review")
@@ -1141,7 +1165,13 @@ pub fn run(path: Option<PathBuf>, known: Vec<String>, clock: Arc<dyn Clock>) -> 
         options,
         Box::new(move |cc| {
             install_theme(&cc.egui_ctx);
-            Ok(Box::new(ReviewApp::new(&cc.egui_ctx, path, known, clock)))
+            Ok(Box::new(ReviewApp::new(
+                &cc.egui_ctx,
+                path,
+                known,
+                identities,
+                clock,
+            )))
         }),
     )
 }

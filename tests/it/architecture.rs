@@ -83,7 +83,12 @@ fn nothing_is_persisted_by_eframe() {
     let kiosk = prescreen::gui::Kiosk::new(Ok(q), dir.path().to_path_buf(), clock.clone());
     assert!(!kiosk.persist_egui_memory());
     let ctx = eframe::egui::Context::default();
-    let review =
-        prescreen::gui::review::ReviewApp::new(&ctx, Some(dir.path().to_path_buf()), vec![], clock);
+    let review = prescreen::gui::review::ReviewApp::new(
+        &ctx,
+        Some(dir.path().to_path_buf()),
+        vec![],
+        prescreen::crypto::Identities::default(),
+        clock,
+    );
     assert!(!review.persist_egui_memory());
 }

@@ -1059,7 +1059,7 @@ fn render_reports_bad_input_and_unreadable_files() {
     let dir = tempfile::tempdir().unwrap();
     let o = prescreen(&["render", "/nonexistent.summary.ron"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cannot read file"));
+    assert!(stderr(&o).contains("cannot read the file"));
     let junk = dir.path().join("junk.ron");
     std::fs::write(&junk, "Summary(").unwrap();
     let o = prescreen(&["render", junk.to_str().unwrap()]);

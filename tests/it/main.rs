@@ -4,6 +4,7 @@
 mod architecture;
 mod cli;
 mod clinical;
+mod encryption;
 mod export;
 mod faults;
 mod hostile;

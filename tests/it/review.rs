@@ -9,6 +9,7 @@ use chrono::Duration as Span;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use prescreen::crypto::Identities;
 use prescreen::engine::answers_file::{AnswersFile, fill};
 use prescreen::engine::summary::Status;
 use prescreen::engine::{FixedClock, Integrity, Summary, UrgentAlert};
@@ -20,7 +21,7 @@ use crate::repo;
 use crate::scenario::{load, test_time};
 
 /// A session filled from one of the answers fixtures, started at `test_time() + minutes`.
-fn session(answers: &str, minutes: i64) -> prescreen::engine::Session {
+pub(crate) fn session(answers: &str, minutes: i64) -> prescreen::engine::Session {
     let q = load("questionnaires/ketamine_candidacy.ron");
     let bytes = std::fs::read(repo(&format!("tests/fixtures/answers/{answers}.ron"))).unwrap();
     let file = AnswersFile::parse(&bytes).unwrap();
@@ -275,9 +276,20 @@ fn a_rescan_reports_new_urgent_records_once() {
 // ─── The window ───
 
 fn window(path: &Path) -> Harness<'static, ReviewApp> {
+    window_with(path, Identities::default())
+}
+
+/// The review window on `path`, opening encrypted exports with `identities`.
+pub(crate) fn window_with(path: &Path, identities: Identities) -> Harness<'static, ReviewApp> {
     let ctx = egui::Context::default();
     let clock = Arc::new(FixedClock::new(test_time() + Span::hours(3)));
-    let mut app = ReviewApp::new(&ctx, Some(path.to_path_buf()), Vec::new(), clock);
+    let mut app = ReviewApp::new(
+        &ctx,
+        Some(path.to_path_buf()),
+        Vec::new(),
+        identities,
+        clock,
+    );
     app.set_reviewer("Dr Okafor");
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 900.0))
@@ -288,7 +300,11 @@ fn window(path: &Path) -> Harness<'static, ReviewApp> {
 }
 
 /// Runs frames until `done` holds (the scanner and watcher work on their own threads).
-fn wait_for(h: &mut Harness<'_, ReviewApp>, what: &str, done: impl Fn(&ReviewApp) -> bool) {
+pub(crate) fn wait_for(
+    h: &mut Harness<'_, ReviewApp>,
+    what: &str,
+    done: impl Fn(&ReviewApp) -> bool,
+) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         h.run();
@@ -310,7 +326,7 @@ fn open_row(h: &mut Harness<'_, ReviewApp>, path: &Path) {
 }
 
 /// The accessible name of the inbox row that starts with `start`.
-fn label_of(h: &Harness<'_, ReviewApp>, start: &str) -> String {
+pub(crate) fn label_of(h: &Harness<'_, ReviewApp>, start: &str) -> String {
     h.get_all_by(|n| {
         n.label()
             .is_some_and(|l| l.starts_with(start) && l.contains("eviewed"))
