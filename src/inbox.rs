@@ -25,7 +25,8 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{self, Identities};
 use crate::engine::read_limited;
 use crate::engine::summary::{
-    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, SummaryHead, UrgentAlert, hex,
+    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, SummaryError, SummaryHead, UrgentAlert,
+    hex,
 };
 
 /// Name of the subfolder holding review records.
@@ -291,6 +292,31 @@ impl Inbox {
     }
 }
 
+/// What an export file holds, read and checked: the one reading that the list (with
+/// [`SummaryHead`]) and the clinician's view (with the full `Summary`) share.
+pub enum Contents<S> {
+    Alert(UrgentAlert),
+    Summary(S, Integrity),
+}
+
+/// Reads the export at `path` — decrypted in memory when encrypted — as an alert record or,
+/// with `read`, a summary. `Err` is the reason, in words for a clinician.
+pub fn read_contents<S>(
+    path: &Path,
+    identities: &Identities,
+    read: impl FnOnce(&[u8]) -> Result<(S, Integrity), SummaryError>,
+) -> Result<Contents<S>, String> {
+    let bytes = crypto::read_record(path, identities).map_err(|e| e.to_string())?;
+    if crate::outbox::is_alert(path) {
+        return UrgentAlert::from_ron(&bytes)
+            .map(Contents::Alert)
+            .map_err(|e| format!("urgent alert record: {e}"));
+    }
+    read(&bytes)
+        .map(|(s, integrity)| Contents::Summary(s, integrity))
+        .map_err(|e| e.to_string())
+}
+
 fn read_record(
     path: &Path,
     len: u64,
@@ -298,46 +324,20 @@ fn read_record(
     known: &[String],
     identities: &Identities,
 ) -> Cached {
-    let mtime = modified.map_or_else(Utc::now, DateTime::<Utc>::from);
-    let unreadable = |reason: String| Cached {
-        len,
-        modified,
-        received: mtime,
-        record: Record::Unreadable { reason },
-        review_stamp: None,
-        review: None,
-    };
-    let bytes = match crypto::read_record(path, identities) {
-        Ok(b) => b,
-        Err(e) => return unreadable(e.to_string()),
-    };
-    if crate::outbox::is_alert(path) {
-        return match UrgentAlert::from_ron(&bytes) {
-            Ok(a) => Cached {
-                len,
-                modified,
-                review_stamp: None,
-                review: None,
-                received: a.at,
-                record: Record::Alert(AlertRow {
-                    patient: a.identity,
-                    alert: a.alert,
-                    questionnaire: a.questionnaire,
-                    started_at: a.started_at,
-                    summary: None,
-                }),
-            },
-            Err(e) => unreadable(format!("urgent alert record: {e}")),
-        };
-    }
-    match SummaryHead::read(&bytes) {
-        Ok((s, integrity)) => Cached {
-            len,
-            modified,
-            review_stamp: None,
-            review: None,
-            received: s.submitted_at,
-            record: Record::Summary(SummaryRow {
+    let (received, record) = match read_contents(path, identities, SummaryHead::read) {
+        Ok(Contents::Alert(a)) => (
+            a.at,
+            Record::Alert(AlertRow {
+                patient: a.identity,
+                alert: a.alert,
+                questionnaire: a.questionnaire,
+                started_at: a.started_at,
+                summary: None,
+            }),
+        ),
+        Ok(Contents::Summary(s, integrity)) => (
+            s.submitted_at,
+            Record::Summary(SummaryRow {
                 known_questionnaire: (!known.is_empty())
                     .then(|| known.contains(&s.questionnaire.sha256)),
                 patient: s.identity,
@@ -347,8 +347,19 @@ fn read_record(
                 questionnaire: s.questionnaire,
                 started_at: s.started_at,
             }),
-        },
-        Err(e) => unreadable(e.to_string()),
+        ),
+        Err(reason) => (
+            modified.map_or_else(Utc::now, DateTime::<Utc>::from),
+            Record::Unreadable { reason },
+        ),
+    };
+    Cached {
+        len,
+        modified,
+        received,
+        record,
+        review_stamp: None,
+        review: None,
     }
 }
 

