@@ -22,7 +22,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use eframe::egui;
 use prescreen::engine::answers_file::{AnswersFile, fill};
 use prescreen::engine::{FixedClock, ItemIdx, Kind, Questionnaire, Session};
-use prescreen::gui::Kiosk;
+use prescreen::kiosk::Kiosk;
 
 const LANG: &str = "en";
 
@@ -96,7 +96,7 @@ struct Page {
 impl Page {
     fn new(q: &Arc<Questionnaire>, session: Option<Session>) -> Page {
         let ctx = egui::Context::default();
-        prescreen::gui::theme::install(&ctx);
+        prescreen::ui::theme::install(&ctx);
         let mut kiosk = Kiosk::new(Ok(q.clone()), std::env::temp_dir(), clock());
         if let Some(session) = session {
             kiosk.open(session);
@@ -248,7 +248,7 @@ fn bench(c: &mut Criterion) {
     ));
 
     // The pages are the ones named: the keyboard is open, the review page shows.
-    let t = prescreen::gui::strings(LANG);
+    let t = prescreen::kiosk::strings(LANG);
     let text_labels = cases[2].1.labels();
     assert!(
         text_labels.iter().any(|l| l == t.keyboard),

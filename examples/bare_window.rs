@@ -1,9 +1,9 @@
 //! The baseline for prescreen's startup and memory figures: an eframe window with the same
-//! renderer (glow), the same features and the same window options as `prescreen::gui::run`,
+//! renderer (glow), the same features and the same window options as `prescreen::kiosk::run`,
 //! and nothing in it — no font of our own, no theme, no questionnaire.
 //!
 //! Run: `cargo run --release --example bare_window`. Measured by `scripts/startup.sh`, through
-//! the same switches as prescreen (`prescreen::gui::measure`).
+//! the same switches as prescreen (`prescreen::ui::measure`).
 
 use eframe::egui;
 
@@ -16,7 +16,7 @@ impl eframe::App for Bare {
 }
 
 fn main() -> eframe::Result {
-    // Keep in step with the window options of `prescreen::gui::run` (not in kiosk mode).
+    // Keep in step with the window options of `prescreen::kiosk::run` (not in kiosk mode).
     let viewport = egui::ViewportBuilder::default()
         .with_title("bare_window")
         .with_app_id("bare_window")
@@ -30,6 +30,6 @@ fn main() -> eframe::Result {
     eframe::run_native(
         "bare_window",
         options,
-        Box::new(|_cc| Ok(prescreen::gui::measure::from_env(Bare))),
+        Box::new(|_cc| Ok(prescreen::ui::measure::from_env(Bare))),
     )
 }

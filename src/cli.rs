@@ -11,10 +11,11 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::crypto::{Identities, Recipients};
 use crate::engine::answers_file::{AnswersFile, MAX_ANSWERS_BYTES, fill};
-use crate::engine::{LoadError, Questionnaire, Summary, SystemClock, diagnostic, read_limited};
+use crate::engine::{LoadError, Questionnaire, Summary, SystemClock, diagnostic};
 use crate::outbox;
+use crate::storage::crypto::{Identities, Recipients};
+use crate::storage::{ReadError, read_bounded};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -233,7 +234,7 @@ fn hash_pin(out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 }
 
 fn keygen(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    match crate::crypto::generate_identity_file(path, chrono::Utc::now()) {
+    match crate::storage::crypto::generate_identity_file(path, chrono::Utc::now()) {
         Ok(recipient) => {
             let _ = writeln!(out, "{recipient}");
             let _ = writeln!(
@@ -244,7 +245,7 @@ fn keygen(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             );
             0
         }
-        Err(e @ crate::crypto::CryptoError::KeyExists(_)) => {
+        Err(e @ crate::storage::crypto::CryptoError::KeyExists(_)) => {
             let _ = writeln!(err, "error: {e}");
             1
         }
@@ -326,7 +327,7 @@ fn review(
     {
         known.push(q.sha256.clone());
     }
-    match crate::gui::review::run(Some(path), known, identities, Arc::new(SystemClock)) {
+    match crate::review::run(Some(path), known, identities, Arc::new(SystemClock)) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "error: cannot open the window: {e}");
@@ -384,16 +385,16 @@ fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
     };
     // Leftovers of writers killed mid-write (never a finished summary, never a live write).
     if outbox.is_dir() {
-        let _ = outbox::clean_abandoned(&outbox);
+        let _ = crate::storage::clean_abandoned(&outbox);
     }
     let kiosk_mode = cli.kiosk || config.kiosk;
     let settings = match &q {
         Ok((_, languages)) => {
-            crate::gui::Settings::from_config(&config, languages.clone(), kiosk_mode)
+            crate::kiosk::Settings::from_config(&config, languages.clone(), kiosk_mode)
         }
-        Err(_) => crate::gui::Settings::from_config(&config, Vec::new(), kiosk_mode),
+        Err(_) => crate::kiosk::Settings::from_config(&config, Vec::new(), kiosk_mode),
     };
-    match crate::gui::run(q.map(|(q, _)| q), outbox, Arc::new(SystemClock), settings) {
+    match crate::kiosk::run(q.map(|(q, _)| q), outbox, Arc::new(SystemClock), settings) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "error: cannot open the window: {e}");
@@ -470,9 +471,9 @@ fn run_fill(args: FillArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         );
         return 1;
     }
-    let bytes = match read_limited(answers, MAX_ANSWERS_BYTES) {
-        Ok(Ok(b)) => b,
-        Ok(Err(size)) => {
+    let bytes = match read_bounded(answers, MAX_ANSWERS_BYTES) {
+        Ok(b) => b,
+        Err(ReadError::TooLarge { size, .. }) => {
             let _ = writeln!(
                 err,
                 "{}: error: file is {size} bytes; answers files larger than {MAX_ANSWERS_BYTES} bytes are refused",
@@ -523,11 +524,11 @@ fn run_fill(args: FillArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         return 2;
     }
     // Leftovers of writers killed mid-write (never a finished summary, never a live write).
-    let _ = outbox::clean_abandoned(&dir);
+    let _ = crate::storage::clean_abandoned(&dir);
     let written = outbox::write_export(
         &dir,
         submitted,
-        outbox::SUMMARY_SUFFIX,
+        crate::storage::names::SUMMARY_SUFFIX,
         summary.to_ron().as_bytes(),
         recipients,
     );
@@ -639,15 +640,15 @@ fn render_summary(
     identity: &[PathBuf],
     err: &mut dyn Write,
 ) -> Result<String, i32> {
-    use crate::crypto::{Identities, RecordError};
     use crate::export::{self, Integrity};
+    use crate::storage::crypto::{Identities, RecordError};
 
     let identities = Identities::load(identity).map_err(|e| {
         let _ = writeln!(err, "error: {e}");
         2
     })?;
     // An encrypted summary is decrypted in memory; nothing readable is written unless `-o`.
-    let bytes = match crate::crypto::read_record(path, &identities) {
+    let bytes = match crate::storage::crypto::read_record(path, &identities) {
         Ok(b) => b,
         Err(RecordError::Locked) => {
             let _ = writeln!(
@@ -726,9 +727,9 @@ fn write_rendered(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    match outbox::write_atomic(dir, name, text.as_bytes()) {
+    match crate::storage::write_atomic(dir, name, text.as_bytes()) {
         Ok(_) => 0,
-        Err(outbox::WriteError::Io { source, .. })
+        Err(crate::storage::WriteError::Io { source, .. })
             if source.kind() == std::io::ErrorKind::AlreadyExists =>
         {
             let _ = writeln!(

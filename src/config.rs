@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use crate::crypto::Recipients;
-use crate::engine::diagnostic::did_you_mean;
+use crate::engine::diagnostic::{Position, did_you_mean};
+use crate::storage::crypto::Recipients;
+use crate::storage::{ReadError, read_bounded, sha256_hex};
 
 /// Config files larger than this are refused unread (a real one is a few hundred bytes).
 pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
@@ -72,61 +72,103 @@ impl Default for Config {
     }
 }
 
+/// Why a configuration file was not used. Shown as `path: …` or `path:line:col: …`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: ReadError,
+    },
+    #[error("{}:{problem}", .path.display())]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        problem: Problem,
+    },
+}
+
+/// A problem inside configuration text, at its line and column.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{position}: {message}")]
+pub struct Problem {
+    pub position: Position,
+    pub message: String,
+}
+
+impl Problem {
+    fn at_start(message: &str) -> Problem {
+        Problem {
+            position: Position { line: 1, col: 1 },
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// A configured language the questionnaire does not have.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("language `{code}` is not in the questionnaire (it has {}){help}", .available.join(", "))]
+pub struct UnknownLanguage {
+    pub code: String,
+    pub available: Vec<String>,
+    help: String,
+}
+
 impl Config {
-    /// Reads a config file; the error is `path:line:col: message`, ready to show.
-    pub fn load(path: &Path) -> Result<Config, String> {
-        let shown = path.display();
-        let bytes = match crate::engine::read_limited(path, MAX_CONFIG_BYTES) {
-            Ok(Ok(b)) => b,
-            Ok(Err(size)) => {
-                return Err(format!(
-                    "{shown}: file is {size} bytes; config files over {MAX_CONFIG_BYTES} bytes are refused"
-                ));
-            }
-            Err(e) => return Err(format!("{shown}: cannot read: {e}")),
-        };
-        Config::parse(&bytes).map_err(|e| format!("{shown}:{e}"))
+    /// Reads a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let bytes = read_bounded(path, MAX_CONFIG_BYTES).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&bytes).map_err(|problem| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problem,
+        })
     }
 
-    /// Parses config text; the error is `line:col: message`.
-    pub fn parse(bytes: &[u8]) -> Result<Config, String> {
-        let text = std::str::from_utf8(bytes).map_err(|_| "1:1: not UTF-8 text".to_owned())?;
+    /// Parses config text.
+    pub fn parse(bytes: &[u8]) -> Result<Config, Problem> {
+        let text = std::str::from_utf8(bytes).map_err(|_| Problem::at_start("not UTF-8 text"))?;
         let config: Config = crate::engine::ron_options().from_str(text).map_err(|e| {
             let d = crate::engine::ron_diagnostic(&e);
             let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
-            format!("{}: {}{help}", d.position, d.message)
+            Problem {
+                position: d.position,
+                message: format!("{}{help}", d.message),
+            }
         })?;
         if config.idle_seconds < 10 || config.countdown_seconds < 5 {
-            return Err(
-                "1:1: `idle_seconds` must be at least 10 and `countdown_seconds` at least 5".into(),
-            );
+            return Err(Problem::at_start(
+                "`idle_seconds` must be at least 10 and `countdown_seconds` at least 5",
+            ));
         }
         if let Some(pin) = &config.staff_pin
             && PinHash::parse(pin).is_none()
         {
-            return Err(
-                "1:1: `staff_pin` is not a PIN hash; make one with `prescreen hash-pin`".into(),
-            );
+            return Err(Problem::at_start(
+                "`staff_pin` is not a PIN hash; make one with `prescreen hash-pin`",
+            ));
         }
         Ok(config)
     }
 
     /// The languages to offer: the configured ones the questionnaire has, else all of its own.
     /// Unknown codes are reported, not silently dropped.
-    pub fn offered_languages(&self, available: &[String]) -> Result<Vec<String>, String> {
+    pub fn offered_languages(&self, available: &[String]) -> Result<Vec<String>, UnknownLanguage> {
         if self.languages.is_empty() {
             return Ok(available.to_vec());
         }
-        for l in &self.languages {
-            if !available.contains(l) {
-                let help = did_you_mean(l, available.iter().map(String::as_str))
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "language `{l}` is not in the questionnaire (it has {}){help}",
-                    available.join(", ")
-                ));
-            }
+        if let Some(l) = self.languages.iter().find(|l| !available.contains(l)) {
+            let help = did_you_mean(l, available.iter().map(String::as_str))
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            return Err(UnknownLanguage {
+                code: l.clone(),
+                available: available.to_vec(),
+                help,
+            });
         }
         Ok(self.languages.clone())
     }
@@ -154,9 +196,8 @@ impl PinHash {
     pub fn hash(pin: &str) -> String {
         let mut salt = [0u8; 8];
         let _ = getrandom::fill(&mut salt);
-        let salt = crate::engine::summary::hex(&salt);
-        let digest =
-            crate::engine::summary::hex(&Sha256::digest(format!("{salt}{pin}").as_bytes()));
+        let salt = crate::storage::hex(&salt);
+        let digest = sha256_hex(format!("{salt}{pin}").as_bytes());
         format!("sha256:{salt}:{digest}")
     }
 
@@ -174,8 +215,7 @@ impl PinHash {
     }
 
     fn matches(&self, pin: &str) -> bool {
-        let digest =
-            crate::engine::summary::hex(&Sha256::digest(format!("{}{pin}", self.salt).as_bytes()));
+        let digest = sha256_hex(format!("{}{pin}", self.salt).as_bytes());
         // Compare every byte, so timing says nothing about how much matched.
         digest.len() == self.digest.len()
             && digest
@@ -209,12 +249,15 @@ mod tests {
 
     #[test]
     fn bad_files_say_where() {
-        let e = Config::parse(b"Config(idle_secnds: 60)").unwrap_err();
+        let e = Config::parse(b"Config(idle_secnds: 60)")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("1:8: unknown field `idle_secnds`"), "{e}");
         assert!(e.contains("did you mean `idle_seconds`"), "{e}");
         assert!(
             Config::parse(b"Config(staff_pin: \"1234\")")
                 .unwrap_err()
+                .to_string()
                 .contains("hash-pin")
         );
         assert!(Config::parse(b"Config(idle_seconds: 1)").is_err());

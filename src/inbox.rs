@@ -20,14 +20,12 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::crypto::{self, Identities};
-use crate::engine::read_limited;
 use crate::engine::summary::{
-    Field, Integrity, MAX_SUMMARY_BYTES, QuestionnaireInfo, SummaryError, SummaryHead, UrgentAlert,
-    hex,
+    Field, Integrity, QuestionnaireInfo, SummaryError, SummaryHead, UrgentAlert,
 };
+use crate::storage::crypto::{self, Identities, RecordError};
+use crate::storage::{MAX_RECORD_BYTES, ReadError, names, read_bounded, sha256_hex};
 
 /// Name of the subfolder holding review records.
 pub const REVIEWED_DIR: &str = "reviewed";
@@ -192,7 +190,7 @@ impl Inbox {
                 Ok(entries) => {
                     for entry in entries.flatten() {
                         let path = entry.path();
-                        if crate::outbox::is_export(&path) && path.is_file() {
+                        if names::is_export(&path) && path.is_file() {
                             paths.push(path);
                         }
                     }
@@ -299,22 +297,34 @@ pub enum Contents<S> {
     Summary(S, Integrity),
 }
 
+/// Why an export could not be read; the message is the reason, in words for a clinician.
+#[derive(Debug, thiserror::Error)]
+pub enum ContentsError {
+    /// The file's bytes could not be had (unreadable, too large, locked, wrong key).
+    #[error("{0}")]
+    Record(#[from] RecordError),
+    #[error("urgent alert record: {0}")]
+    Alert(#[source] SummaryError),
+    #[error("{0}")]
+    Summary(#[source] SummaryError),
+}
+
 /// Reads the export at `path` — decrypted in memory when encrypted — as an alert record or,
-/// with `read`, a summary. `Err` is the reason, in words for a clinician.
+/// with `read`, a summary.
 pub fn read_contents<S>(
     path: &Path,
     identities: &Identities,
     read: impl FnOnce(&[u8]) -> Result<(S, Integrity), SummaryError>,
-) -> Result<Contents<S>, String> {
-    let bytes = crypto::read_record(path, identities).map_err(|e| e.to_string())?;
-    if crate::outbox::is_alert(path) {
+) -> Result<Contents<S>, ContentsError> {
+    let bytes = crypto::read_record(path, identities)?;
+    if names::is_alert(path) {
         return UrgentAlert::from_ron(&bytes)
             .map(Contents::Alert)
-            .map_err(|e| format!("urgent alert record: {e}"));
+            .map_err(ContentsError::Alert);
     }
     read(&bytes)
         .map(|(s, integrity)| Contents::Summary(s, integrity))
-        .map_err(|e| e.to_string())
+        .map_err(ContentsError::Summary)
 }
 
 fn read_record(
@@ -350,7 +360,9 @@ fn read_record(
         ),
         Err(reason) => (
             modified.map_or_else(Utc::now, DateTime::<Utc>::from),
-            Record::Unreadable { reason },
+            Record::Unreadable {
+                reason: reason.to_string(),
+            },
         ),
     };
     Cached {
@@ -375,7 +387,7 @@ pub fn review_path(path: &Path) -> Option<PathBuf> {
 
 fn review_of(path: &Path) -> Option<Review> {
     let record = review_path(path)?;
-    let bytes = read_limited(&record, 64 * 1024).ok()?.ok()?;
+    let bytes = read_bounded(&record, 64 * 1024).ok()?;
     let mark: ReviewMark = ron::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
     let now = file_sha256(path).ok()?;
     Some(if now == mark.sha256 {
@@ -385,12 +397,8 @@ fn review_of(path: &Path) -> Option<Review> {
     })
 }
 
-fn file_sha256(path: &Path) -> std::io::Result<String> {
-    let bytes = match read_limited(path, MAX_SUMMARY_BYTES)? {
-        Ok(b) => b,
-        Err(_) => return Err(std::io::Error::other("file too large")),
-    };
-    Ok(hex(&Sha256::digest(&bytes)))
+fn file_sha256(path: &Path) -> Result<String, ReadError> {
+    read_bounded(path, MAX_RECORD_BYTES).map(|bytes| sha256_hex(&bytes))
 }
 
 /// Why marking a file reviewed failed.
@@ -400,7 +408,7 @@ pub enum MarkError {
     Read {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: ReadError,
     },
     #[error("cannot write the review record into {path}: {source}")]
     Write {
@@ -439,6 +447,6 @@ pub fn mark_reviewed(path: &Path, by: &str, at: DateTime<Utc>) -> Result<ReviewM
         source,
     };
     std::fs::create_dir_all(dir).map_err(write)?;
-    crate::outbox::replace_atomic(&record, text.as_bytes()).map_err(write)?;
+    crate::storage::replace_atomic(&record, text.as_bytes()).map_err(write)?;
     Ok(mark)
 }

@@ -5,20 +5,28 @@
 //! cites why. When a patient reports thoughts of self-harm it shows crisis resources at once
 //! and raises an urgent alert for staff.
 //!
-//! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
+//! The rooms, from the top down (see `ARCHITECTURE.md`):
+//!
+//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`; no subcommand
+//!   opens the kiosk).
+//! - [`kiosk`] and [`review`]: the two applications — the patient kiosk and the clinician
+//!   review window — on the shared [`ui`] room (fonts, theme, touch settings). Neither imports
+//!   the other.
+//! - [`inbox`]: the clinician's list of exported records without a window: read, check, pair,
+//!   order, review marks.
+//! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON (pure functions).
+//! - [`outbox`]: where a kiosk writes summaries and alerts.
 //! - [`config`]: the site configuration file.
-//! - [`outbox`]: where summaries go — atomic, owner-only files named without personal data.
-//! - [`crypto`]: exports encrypted with age (X25519): keys, encrypting, reading records back.
-//! - [`inbox`]: the clinician's list of exported records, urgent first, with review marks.
-//! - [`gui`]: the patient kiosk and the clinician review window (egui), thin views.
-//! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON.
-//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`; no subcommand opens the kiosk).
+//! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
+//! - [`storage`]: bounded reading, atomic writing, file names, hex, age encryption.
 
 pub mod cli;
 pub mod config;
-pub mod crypto;
 pub mod engine;
 pub mod export;
-pub mod gui;
 pub mod inbox;
+pub mod kiosk;
 pub mod outbox;
+pub mod review;
+pub mod storage;
+pub mod ui;

@@ -1,6 +1,6 @@
 //! The questionnaire engine: load, validate, walk, score, flag, summarize.
 //!
-//! No GUI here, and no file IO outside the loaders in this module: the kiosk, the review window
+//! No GUI here, and no file IO outside the loaders, which read through [`crate::storage`]: the kiosk, the review window
 //! and every exporter are views over these types. A test fails if this folder mentions the GUI
 //! toolkit.
 //!
@@ -20,11 +20,11 @@ mod validate;
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
+use crate::storage::{ReadError, read_bounded, sha256_hex};
 
 pub use answer::{Answer, Entry, Invalid};
 pub use diagnostic::{Code, Diagnostic, Position};
-pub use model::{ItemIdx, Kind, Level, Questionnaire};
+pub use model::{BandIdx, ItemIdx, Kind, Level, Questionnaire, RuleIdx, ScoreIdx, SectionIdx};
 pub use session::{Alert, Clock, Cursor, FixedClock, Session, SystemClock};
 pub use summary::{Integrity, Summary, SummaryError, UrgentAlert};
 
@@ -35,12 +35,12 @@ pub const MAX_QUESTIONNAIRE_BYTES: u64 = 16 * 1024 * 1024;
 /// Why a questionnaire file did not load.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read at all (missing, no permission).
+    /// The file could not be read at all (missing, no permission, not a regular file).
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
         #[source]
-        source: std::io::Error,
+        source: ReadError,
     },
     /// The file was read and has problems; each has a position.
     #[error("{}", diagnostic::render_all(.diagnostics, .path).trim_end())]
@@ -54,24 +54,27 @@ impl Questionnaire {
     /// Reads and validates a questionnaire file.
     pub fn load(path: &Path) -> Result<Questionnaire, LoadError> {
         let shown = path.display().to_string();
-        let io = |source| LoadError::Io {
-            path: shown.clone(),
-            source,
+        let bytes = match read_bounded(path, MAX_QUESTIONNAIRE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(ReadError::TooLarge { size, limit }) => {
+                return Err(LoadError::Invalid {
+                    path: shown,
+                    diagnostics: vec![Diagnostic::new(
+                        Code::TooLarge,
+                        Position { line: 1, col: 1 },
+                        format!(
+                            "file is {size} bytes; questionnaires larger than {limit} bytes are refused"
+                        ),
+                    )],
+                });
+            }
+            Err(source) => {
+                return Err(LoadError::Io {
+                    path: shown,
+                    source,
+                });
+            }
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_QUESTIONNAIRE_BYTES {
-            return Err(LoadError::Invalid {
-                path: shown.clone(),
-                diagnostics: vec![Diagnostic::new(
-                    Code::TooLarge,
-                    Position { line: 1, col: 1 },
-                    format!(
-                        "file is {size} bytes; questionnaires larger than {MAX_QUESTIONNAIRE_BYTES} bytes are refused"
-                    ),
-                )],
-            });
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
         Questionnaire::from_bytes(&bytes).map_err(|diagnostics| LoadError::Invalid {
             path: shown,
             diagnostics,
@@ -105,7 +108,7 @@ impl Questionnaire {
             )
             .with_help("a questionnaire starts with `Questionnaire(` — see docs/questionnaire-format.md")]);
         }
-        let sha256 = summary::hex(&Sha256::digest(bytes));
+        let sha256 = sha256_hex(bytes);
         let raw: raw::RawQuestionnaire<'_> = ron_options()
             .from_str(src)
             .map_err(|e| vec![ron_diagnostic(&e)])?;
@@ -224,25 +227,4 @@ fn lowercase_first(s: &str) -> String {
         Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// Reads a whole file, refusing anything larger than `limit` without reading it. (The size is
-/// taken from the open file first; reading stops at `limit + 1` bytes in case it grows, or is
-/// not a regular file and has no size.)
-pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    if let Ok(m) = file.metadata()
-        && m.is_file()
-        && m.len() > limit
-    {
-        return Ok(Err(m.len()));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        let size = std::fs::metadata(path).map_or(limit + 1, |m| m.len());
-        return Ok(Err(size));
-    }
-    Ok(Ok(bytes))
 }

@@ -17,6 +17,18 @@ pub struct ItemIdx(pub usize);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ScoreIdx(pub usize);
 
+/// Index of a section in [`Questionnaire::sections`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SectionIdx(pub usize);
+
+/// Index of a safety rule in [`Questionnaire::safety`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleIdx(pub usize);
+
+/// Index of a band in its score's [`Score::bands`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BandIdx(pub usize);
+
 /// A patient-facing text in every declared language, in the questionnaire's language order.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Text(pub(crate) Vec<(String, String)>);
@@ -70,6 +82,14 @@ impl Questionnaire {
         &self.items[idx.0]
     }
 
+    pub fn section(&self, idx: SectionIdx) -> &Section {
+        &self.sections[idx.0]
+    }
+
+    pub fn safety_rule(&self, idx: RuleIdx) -> Option<&SafetyRule> {
+        self.safety.get(idx.0)
+    }
+
     /// Looks an item up by id.
     pub fn find(&self, id: &str) -> Option<ItemIdx> {
         self.items.iter().position(|i| i.id == id).map(ItemIdx)
@@ -114,7 +134,7 @@ pub struct Item {
     pub show_if: Option<Condition>,
     pub can_decline: bool,
     pub code: Option<Coding>,
-    pub section: usize,
+    pub section: SectionIdx,
     /// The repeating group this item belongs to, if any.
     pub parent: Option<ItemIdx>,
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::answer::{self, Answer, Invalid};
 use super::eval::{Answers, Eval, visibility};
-use super::model::{ItemIdx, Kind, Questionnaire};
+use super::model::{ItemIdx, Kind, Questionnaire, RuleIdx};
 
 /// Where time comes from. Injected so that tests (and summaries built from them) are exact.
 pub trait Clock: Send + Sync {
@@ -64,8 +64,7 @@ pub enum Cursor {
 /// A safety rule that fired: the patient was shown its message and staff must be told.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alert {
-    /// Index of the rule in [`Questionnaire::safety`].
-    pub rule: usize,
+    pub rule: RuleIdx,
     pub at: DateTime<Utc>,
 }
 
@@ -211,6 +210,7 @@ impl Session {
         let now = self.clock.now();
         let mut fired = Vec::new();
         for (n, rule) in self.q.safety.iter().enumerate() {
+            let n = RuleIdx(n);
             if !self.alerts.iter().any(|a| a.rule == n) && ev.holds(&rule.when) {
                 fired.push(Alert { rule: n, at: now });
             }

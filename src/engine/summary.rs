@@ -10,9 +10,9 @@
 //! and hand edits are detectable. The digest is the first field; it is computed over the file
 //! with the digest itself set to 64 zeros.
 
+use crate::storage::sha256_hex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::answer::{self, Answer};
 use super::eval::Eval;
@@ -25,7 +25,7 @@ use super::session::Session;
 pub const SCHEMA: u32 = 1;
 
 /// Summaries larger than this are refused unread (a real one is a few tens of KiB).
-pub const MAX_SUMMARY_BYTES: u64 = 8 * 1024 * 1024;
+pub const MAX_SUMMARY_BYTES: u64 = crate::storage::MAX_RECORD_BYTES;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -177,7 +177,7 @@ pub struct UrgentAlert {
 impl UrgentAlert {
     pub fn build(session: &Session, alert: &super::session::Alert) -> UrgentAlert {
         let q = session.questionnaire();
-        let rule = q.safety.get(alert.rule);
+        let rule = q.safety_rule(alert.rule);
         let lang = session.language();
         let visible = session.visibility();
         let ev = Eval::new(q, session.answers(), session.today(), &visible);
@@ -275,7 +275,7 @@ impl Summary {
             .alerts()
             .iter()
             .filter_map(|a| {
-                let rule = q.safety.get(a.rule)?;
+                let rule = q.safety_rule(a.rule)?;
                 Some(AlertRecord {
                     rule: rule.id.clone(),
                     alert: rule.alert.clone(),
@@ -448,7 +448,7 @@ impl Summary {
         // Serializing plain data structs to a String cannot fail; an empty string would be
         // caught by every reader as unreadable rather than pass as a summary.
         let text = ron::ser::to_string_pretty(&copy, config).unwrap_or_default();
-        let digest = hex(&Sha256::digest(text.as_bytes()));
+        let digest = sha256_hex(text.as_bytes());
         text.replacen(&digest_field(ZERO_DIGEST), &digest_field(&digest), 1)
     }
 
@@ -538,7 +538,7 @@ fn read_checked<T: serde::de::DeserializeOwned>(
     }
     let claimed = digest_of(&value);
     let zeroed = text.replacen(&digest_field(claimed), &digest_field(ZERO_DIGEST), 1);
-    let digest = hex(&Sha256::digest(zeroed.as_bytes()));
+    let digest = sha256_hex(zeroed.as_bytes());
     let integrity = if digest != claimed || zeroed == text {
         Integrity::Mismatch
     } else {
@@ -571,11 +571,6 @@ const ZERO_DIGEST: &str = "00000000000000000000000000000000000000000000000000000
 
 fn digest_field(digest: &str) -> String {
     format!("digest: \"{digest}\"")
-}
-
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A condition in words, for "not asked" reasons: `shown only when “Have you …?” is Yes`.

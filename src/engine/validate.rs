@@ -374,7 +374,7 @@ impl<'s, 'r> Validator<'s, 'r> {
             show_if: None,
             can_decline: ri.can_decline,
             code: ri.code.as_ref().map(coding),
-            section,
+            section: SectionIdx(section),
             parent,
         });
         self.item_pos.push(at);

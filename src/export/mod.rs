@@ -14,7 +14,7 @@
 pub mod fhir;
 pub mod html;
 pub mod text;
-mod view;
+pub(crate) mod view;
 
 use crate::engine::summary::{Summary, SummaryError};
 

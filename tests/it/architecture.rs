@@ -63,14 +63,14 @@ fn nothing_is_persisted_by_eframe() {
     let clock = Arc::new(FixedClock::new(crate::scenario::test_time()));
     let dir = tempfile::tempdir().unwrap();
     let q = crate::scenario::load("questionnaires/demo.ron");
-    let kiosk = prescreen::gui::Kiosk::new(Ok(q), dir.path().to_path_buf(), clock.clone());
+    let kiosk = prescreen::kiosk::Kiosk::new(Ok(q), dir.path().to_path_buf(), clock.clone());
     assert!(!kiosk.persist_egui_memory());
     let ctx = eframe::egui::Context::default();
-    let review = prescreen::gui::review::ReviewApp::new(
+    let review = prescreen::review::ReviewApp::new(
         &ctx,
         Some(dir.path().to_path_buf()),
         vec![],
-        prescreen::crypto::Identities::default(),
+        prescreen::storage::crypto::Identities::default(),
         clock,
     );
     assert!(!review.persist_egui_memory());

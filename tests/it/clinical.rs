@@ -284,7 +284,7 @@ fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
             .set(q.find("phq9_9").unwrap(), Answer::Choice(value.into()))
             .unwrap();
         assert_eq!(alerts.len(), 1, "fires the moment item 9 = {value}");
-        let rule = &q.safety[alerts[0].rule];
+        let rule = q.safety_rule(alerts[0].rule).unwrap();
         for (lang, needles) in [
             (
                 "en",

@@ -10,11 +10,12 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use prescreen::config::Config;
-use prescreen::crypto::{self, Identities, Recipients};
 use prescreen::engine::{FixedClock, Integrity, Summary, UrgentAlert};
-use prescreen::gui::{Kiosk, Screen, Settings};
 use prescreen::inbox::{Inbox, Record};
+use prescreen::kiosk::{Kiosk, Screen, Settings};
 use prescreen::outbox;
+use prescreen::storage::crypto::{self, Identities, Recipients};
+use prescreen::storage::names;
 
 use crate::kiosk::{begin_in_english, click, files, name_then_no_smoking, short};
 use crate::repo;
@@ -162,20 +163,22 @@ fn a_malformed_recipient_in_the_configuration_is_an_error_at_its_position() {
     let text = format!(
         "Config(\n    recipients: [\n        \"{good}\",\n        \"age1notakey\",\n    ],\n)"
     );
-    let e = Config::parse(text.as_bytes()).unwrap_err();
+    let e = Config::parse(text.as_bytes()).unwrap_err().to_string();
     assert!(e.starts_with("4:"), "the second recipient's line: {e}");
     assert!(e.contains("`age1notakey` is not an age recipient"), "{e}");
 
     // A secret key pasted into the kiosk's configuration is refused, and not repeated.
     let secret = std::fs::read_to_string(dir.path().join("clinic.key")).unwrap();
     let secret = secret.lines().last().unwrap();
-    let e = Config::parse(format!("Config(recipients: [\"{secret}\"])").as_bytes()).unwrap_err();
+    let e = Config::parse(format!("Config(recipients: [\"{secret}\"])").as_bytes())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("secret key") && !e.contains(secret), "{e}");
 
     // Through a file, the message starts with the file's name, as every config error does.
     let path = dir.path().join("config.ron");
     std::fs::write(&path, &text).unwrap();
-    let e = Config::load(&path).unwrap_err();
+    let e = Config::load(&path).unwrap_err().to_string();
     assert!(e.starts_with(&format!("{}:4:", path.display())), "{e}");
 }
 
@@ -220,7 +223,7 @@ fn fill_with_a_recipient_writes_an_age_file_with_no_answer_readable_in_it() {
     assert!(!text(&o.stderr).contains("not encrypted"));
     let path = PathBuf::from(text(&o.stdout).trim());
     assert!(
-        path.to_str().unwrap().ends_with(outbox::SUMMARY_AGE_SUFFIX),
+        path.to_str().unwrap().ends_with(names::SUMMARY_AGE_SUFFIX),
         "{path:?}"
     );
     // Only the encrypted file: no plain copy, no temporary left behind.
@@ -287,7 +290,7 @@ fn fill_takes_the_recipients_of_the_site_configuration_too() {
     // Without recipients the summary is plain text, and fill says so.
     let o = fill(dir.path(), &answers, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).trim().ends_with(outbox::SUMMARY_SUFFIX));
+    assert!(text(&o.stdout).trim().ends_with(names::SUMMARY_SUFFIX));
     assert!(text(&o.stderr).contains("the summary is not encrypted"));
 }
 
@@ -299,7 +302,7 @@ fn kiosk(outbox: &Path, settings: Settings) -> Harness<'static, Kiosk> {
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
-    prescreen::gui::theme::install(&h.ctx);
+    prescreen::ui::theme::install(&h.ctx);
     h.run();
     h
 }
@@ -318,16 +321,19 @@ fn the_kiosk_encrypts_its_summary_and_its_urgent_alert() {
     begin_in_english(&mut h);
     name_then_no_smoking(&mut h, name);
     click(&mut h, "I have thoughts of hurting myself");
-    assert_eq!(h.state().screen(), &Screen::Crisis(0));
+    assert_eq!(
+        h.state().screen(),
+        &Screen::Crisis(prescreen::engine::RuleIdx(0))
+    );
     // The alert is written at once, encrypted.
-    let alerts = files(dir.path(), outbox::ALERT_AGE_SUFFIX);
+    let alerts = files(dir.path(), names::ALERT_AGE_SUFFIX);
     assert_eq!(alerts.len(), 1);
     click(&mut h, "I understand — continue");
     click(&mut h, "Next");
     click(&mut h, "Submit my answers");
     assert_eq!(h.state().screen(), &Screen::Thanks);
 
-    let summaries = files(dir.path(), outbox::SUMMARY_AGE_SUFFIX);
+    let summaries = files(dir.path(), names::SUMMARY_AGE_SUFFIX);
     assert_eq!(summaries.len(), 1);
     // Exactly these two files (names are random, so compare them sorted).
     let mut expected = vec![alerts[0].clone(), summaries[0].clone()];
@@ -400,7 +406,7 @@ fn encrypted_outbox(dir: &Path, recipients: &Recipients) -> (PathBuf, PathBuf, P
     let alert = outbox::write_export(
         dir,
         s.alerts()[0].at,
-        outbox::ALERT_SUFFIX,
+        names::ALERT_SUFFIX,
         UrgentAlert::build(&s, &s.alerts()[0]).to_ron().as_bytes(),
         recipients,
     )
@@ -408,7 +414,7 @@ fn encrypted_outbox(dir: &Path, recipients: &Recipients) -> (PathBuf, PathBuf, P
     let summary = outbox::write_export(
         dir,
         s.now(),
-        outbox::SUMMARY_SUFFIX,
+        names::SUMMARY_SUFFIX,
         Summary::build(&s, s.now()).to_ron().as_bytes(),
         recipients,
     )
@@ -417,7 +423,7 @@ fn encrypted_outbox(dir: &Path, recipients: &Recipients) -> (PathBuf, PathBuf, P
     let plain = outbox::write_export(
         dir,
         s.now(),
-        outbox::SUMMARY_SUFFIX,
+        names::SUMMARY_SUFFIX,
         Summary::build(&s, s.now()).to_ron().as_bytes(),
         &Recipients::default(),
     )
@@ -446,12 +452,12 @@ fn the_inbox_reads_encrypted_records_with_the_key_and_says_why_without_it() {
     let (stranger, _) = key(keys.path(), "stranger.key");
     let recipients = Recipients::parse(&[recipient]).unwrap();
     let (alert, summary, plain, fake) = encrypted_outbox(dir.path(), &recipients);
-    assert!(alert.to_str().unwrap().ends_with(outbox::ALERT_AGE_SUFFIX));
+    assert!(alert.to_str().unwrap().ends_with(names::ALERT_AGE_SUFFIX));
     assert!(
         summary
             .to_str()
             .unwrap()
-            .ends_with(outbox::SUMMARY_AGE_SUFFIX)
+            .ends_with(names::SUMMARY_AGE_SUFFIX)
     );
 
     // With the key: rows exactly as for plain files — the patient, the flags, the urgency,

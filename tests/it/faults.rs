@@ -8,8 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use egui_kittest::kittest::Queryable as _;
 use prescreen::engine::Summary;
-use prescreen::gui::Screen;
-use prescreen::outbox;
+use prescreen::kiosk::Screen;
+use prescreen::storage::{self, names};
 
 use crate::kiosk::{begin_in_english, click, files, harness, name_then_no_smoking, short};
 use crate::repo;
@@ -88,11 +88,11 @@ fn submit_fails_then_retry(outbox: &Path, fix: impl FnOnce()) {
     fix();
     click(&mut h, "Try again");
     assert_eq!(h.state().screen(), &Screen::Thanks);
-    let written = files(outbox, outbox::SUMMARY_SUFFIX);
+    let written = files(outbox, names::SUMMARY_SUFFIX);
     assert_eq!(written.len(), 1, "{written:?}");
     let summary = Summary::from_ron(&std::fs::read(&written[0]).unwrap()).unwrap();
     assert_eq!(summary.identity[0].answer, "Ana");
-    let leftovers: Vec<_> = files(outbox, outbox::TEMP_SUFFIX);
+    let leftovers: Vec<_> = files(outbox, names::TEMP_SUFFIX);
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -211,7 +211,7 @@ fn writers_killed_at_random_points_never_leave_a_partial_summary() {
         let _ = child.wait();
     }
 
-    let summaries = files(out, outbox::SUMMARY_SUFFIX);
+    let summaries = files(out, names::SUMMARY_SUFFIX);
     for s in &summaries {
         let bytes = std::fs::read(s).unwrap();
         assert!(
@@ -220,7 +220,7 @@ fn writers_killed_at_random_points_never_leave_a_partial_summary() {
             s.display()
         );
     }
-    let mid_write = files(out, outbox::TEMP_SUFFIX);
+    let mid_write = files(out, names::TEMP_SUFFIX);
     for t in &mid_write {
         use std::os::unix::fs::PermissionsExt as _;
         let mode = std::fs::metadata(t).unwrap().permissions().mode() & 0o777;
@@ -238,7 +238,7 @@ fn writers_killed_at_random_points_never_leave_a_partial_summary() {
     std::fs::write(&abandoned, "Summary(\n  digest: ").unwrap();
     let live = out.join(".prescreen-live.tmp");
     std::fs::write(&live, "Summary(").unwrap();
-    for t in files(out, outbox::TEMP_SUFFIX) {
+    for t in files(out, names::TEMP_SUFFIX) {
         age(&t, Duration::from_secs(600));
     }
     let held = std::fs::File::open(&live).unwrap();
@@ -251,14 +251,11 @@ fn writers_killed_at_random_points_never_leave_a_partial_summary() {
     assert!(fill_command(out).status().unwrap().success());
     assert!(!abandoned.exists());
     assert!(live.exists(), "a write in progress is left alone");
-    assert_eq!(files(out, outbox::TEMP_SUFFIX), vec![live.clone()]);
+    assert_eq!(files(out, names::TEMP_SUFFIX), vec![live.clone()]);
     for (p, bytes) in before {
         assert_eq!(std::fs::read(&p).unwrap(), bytes, "{} changed", p.display());
     }
-    assert_eq!(
-        files(out, outbox::SUMMARY_SUFFIX).len(),
-        summaries.len() + 1
-    );
+    assert_eq!(files(out, names::SUMMARY_SUFFIX).len(), summaries.len() + 1);
     drop(held);
 }
 
@@ -268,10 +265,10 @@ fn a_fresh_unlocked_temp_file_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let young = dir.path().join(".prescreen-young.tmp");
     std::fs::write(&young, "Summary(").unwrap();
-    assert_eq!(outbox::clean_abandoned(dir.path()).unwrap(), 0);
+    assert_eq!(storage::clean_abandoned(dir.path()).unwrap(), 0);
     assert!(young.exists());
     age(&young, Duration::from_secs(600));
-    assert_eq!(outbox::clean_abandoned(dir.path()).unwrap(), 1);
+    assert_eq!(storage::clean_abandoned(dir.path()).unwrap(), 1);
     assert!(!young.exists());
 }
 
@@ -293,11 +290,11 @@ fn eight_kiosks_on_one_outbox_write_four_hundred_distinct_summaries() {
     for w in workers {
         w.join().unwrap();
     }
-    let summaries = files(&out, outbox::SUMMARY_SUFFIX);
+    let summaries = files(&out, names::SUMMARY_SUFFIX);
     assert_eq!(summaries.len(), 400);
     // Every file complete and valid; names never collided (400 files from 400 writes).
     for s in &summaries {
         assert!(Summary::from_ron(&std::fs::read(s).unwrap()).is_ok());
     }
-    assert!(files(&out, outbox::TEMP_SUFFIX).is_empty());
+    assert!(files(&out, names::TEMP_SUFFIX).is_empty());
 }

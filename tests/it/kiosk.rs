@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use prescreen::engine::summary::{Status, Summary};
 use prescreen::engine::{Answer, FixedClock, Questionnaire};
-use prescreen::gui::{Kiosk, Screen};
+use prescreen::kiosk::{Kiosk, Screen};
 
 use crate::scenario::{parse, test_time};
 
@@ -43,7 +43,7 @@ pub(crate) fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, 
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
-    prescreen::gui::theme::install(&h.ctx);
+    prescreen::ui::theme::install(&h.ctx);
     h.run();
     h
 }
@@ -223,7 +223,10 @@ fn a_safety_rule_shows_the_crisis_screen_and_writes_the_alert_at_once() {
     begin_in_english(&mut h);
     name_then_no_smoking(&mut h, "Ana");
     click(&mut h, "I have thoughts of hurting myself");
-    assert_eq!(h.state().screen(), &Screen::Crisis(0));
+    assert_eq!(
+        h.state().screen(),
+        &Screen::Crisis(prescreen::engine::RuleIdx(0))
+    );
     assert!(h.query_by_label_contains("988").is_some());
     let alerts = files(dir.path(), ".alert.ron");
     assert_eq!(
@@ -483,7 +486,7 @@ fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
 #[test]
 fn the_staff_menu_opens_only_with_the_pin() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = prescreen::gui::Settings {
+    let settings = prescreen::kiosk::Settings {
         staff_pin: Some(prescreen::config::PinHash::hash("2468")),
         clinic_name: Some("Riverside Mood Clinic".into()),
         ..Default::default()
@@ -493,7 +496,7 @@ fn the_staff_menu_opens_only_with_the_pin() {
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
-    prescreen::gui::theme::install(&h.ctx);
+    prescreen::ui::theme::install(&h.ctx);
     h.run();
     assert!(
         h.query_by_label("Riverside Mood Clinic").is_some(),

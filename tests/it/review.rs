@@ -9,13 +9,13 @@ use chrono::Duration as Span;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use prescreen::crypto::Identities;
 use prescreen::engine::answers_file::{AnswersFile, fill};
 use prescreen::engine::summary::Status;
 use prescreen::engine::{FixedClock, Integrity, Summary, UrgentAlert};
-use prescreen::gui::review::ReviewApp;
 use prescreen::inbox::{self, Inbox, Record, Review};
-use prescreen::outbox;
+use prescreen::review::ReviewApp;
+use prescreen::storage::crypto::Identities;
+use prescreen::storage::{self, names};
 
 use crate::repo;
 use crate::scenario::{load, test_time};
@@ -290,7 +290,7 @@ pub(crate) fn window_with(path: &Path, identities: Identities) -> Harness<'stati
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 900.0))
         .build_ui_state(|ui, app: &mut ReviewApp| app.show(ui), app);
-    prescreen::gui::review::install_theme(&h.ctx);
+    prescreen::review::install_theme(&h.ctx);
     h.run();
     h
 }
@@ -439,7 +439,7 @@ fn bad_files_open_to_their_reason_and_tampered_ones_say_so() {
         .unwrap();
     h.get_by_label(&label).click();
     h.run();
-    h.get_by_label_contains("Integrity: FAILED");
+    h.get_by_label_contains("Integrity: NOT VERIFIED");
 }
 
 #[test]
@@ -484,9 +484,9 @@ fn a_file_written_into_the_folder_appears_without_a_restart_with_an_urgent_banne
     // A kiosk raises an alert: written the way kiosks write, atomically.
     let s = session("self_harm", 20);
     let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
-    outbox::write_atomic(
+    storage::write_atomic(
         dir.path(),
-        &outbox::file_name(s.now(), outbox::ALERT_SUFFIX),
+        &names::file_name(s.now(), names::ALERT_SUFFIX),
         alert.as_bytes(),
     )
     .unwrap();

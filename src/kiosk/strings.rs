@@ -1,4 +1,5 @@
-//! Every string the kiosk itself shows, in English and Spanish. Questionnaire text comes from
+//! Every string the kiosk itself shows: the patient's in English and Spanish, the staff
+//! screens' in English. Questionnaire text comes from
 //! the questionnaire; these are the buttons, messages and screens around it.
 
 use crate::engine::Invalid;
@@ -135,6 +136,37 @@ pub const ES: Strings = Strings {
     delete: "Borrar",
     staff: "Personal",
 };
+
+/// The staff screens' words (English: staff screens are for the clinic's own people).
+pub mod staff {
+    pub const BROKEN_TITLE: &str = "prescreen cannot start";
+    pub const BROKEN_BODY: &str =
+        "Staff: fix the problem below, then restart prescreen. No patient can start until then.";
+    pub const PIN_TITLE: &str = "Staff PIN";
+    pub const CANCEL: &str = "Cancel";
+    pub const ENTER: &str = "Enter";
+    pub const MENU_TITLE: &str = "Staff menu";
+    pub const OUTBOX: &str = "Outbox: ";
+    pub const NOTHING_WRITTEN: &str = "Last write: nothing written since start";
+    pub const LAST_WRITE_OK: &str = "Last write: ok — ";
+    pub const LAST_WRITE_FAILED: &str = "Last write FAILED: ";
+    pub const NOT_ENCRYPTED: &str = "Exports are NOT encrypted: anyone who can read the outbox \
+        can read patients' answers. Set `recipients` in the site configuration.";
+    pub const QUESTIONNAIRE: &str = "Questionnaire: ";
+    pub const MODE_LOCKED: &str = "Kiosk mode: locked";
+    pub const MODE_WINDOW: &str = "Kiosk mode: window";
+    pub const BACK_TO_WELCOME: &str = "Back to welcome";
+    pub const OPEN_REVIEW: &str = "Open clinician review";
+    pub const QUIT: &str = "Quit prescreen";
+    pub const REVIEW_OPENING: &str = "The clinician review window is opening.";
+    pub const REVIEW_FAILED: &str = "Could not open the clinician review: ";
+
+    /// "Exports are encrypted for 2 recipients".
+    pub fn encrypted_for(recipients: usize) -> String {
+        let plural = if recipients == 1 { "" } else { "s" };
+        format!("Exports are encrypted for {recipients} recipient{plural}")
+    }
+}
 
 /// The strings for a language; English for any language without a table.
 pub fn strings(lang: &str) -> &'static Strings {

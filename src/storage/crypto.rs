@@ -21,9 +21,8 @@ use age::x25519;
 use chrono::{DateTime, SecondsFormat, Utc};
 use zeroize::Zeroizing;
 
-use crate::engine::read_limited;
-use crate::engine::summary::MAX_SUMMARY_BYTES;
-use crate::outbox::ENCRYPTED_SUFFIX;
+use super::names::is_encrypted;
+use super::{MAX_RECORD_BYTES, ReadError, read_bounded};
 
 /// Identity files larger than this are refused unread (a real one is about 200 bytes).
 pub const MAX_IDENTITY_BYTES: u64 = 64 * 1024;
@@ -205,9 +204,13 @@ fn load_identity_file(
         path: path.to_path_buf(),
         detail,
     };
-    let bytes = match read_limited(path, MAX_IDENTITY_BYTES).map_err(unreadable)? {
+    let bytes = match read_bounded(path, MAX_IDENTITY_BYTES) {
         Ok(b) => Zeroizing::new(b),
-        Err(size) => {
+        Err(ReadError::Io(source)) => return Err(unreadable(source)),
+        Err(ReadError::NotAFile { kind }) => {
+            return Err(not_identity(format!(" ({kind}, not a key file)")));
+        }
+        Err(ReadError::TooLarge { size, .. }) => {
             return Err(not_identity(format!(
                 " (it is {size} bytes; an identity file is a few lines)"
             )));
@@ -314,18 +317,13 @@ pub fn decrypt(sealed: &[u8], identities: &Identities) -> Result<Vec<u8>, Crypto
     Ok(plain)
 }
 
-/// Whether `path` names an encrypted export (`….age`).
-pub fn is_encrypted(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(ENCRYPTED_SUFFIX))
-}
-
 /// Why an export file's bytes could not be had. The messages are for an inbox row.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     #[error("cannot read the file: {0}")]
     Read(#[source] std::io::Error),
+    #[error("cannot read the file: {0}")]
+    NotAFile(#[source] ReadError),
     #[error("file is {size} bytes; summaries larger than {limit} bytes are refused")]
     TooLarge { size: u64, limit: u64 },
     /// Encrypted, and no identity was given.
@@ -360,15 +358,11 @@ pub fn read_record(path: &Path, identities: &Identities) -> Result<Vec<u8>, Reco
     if encrypted && identities.is_empty() {
         return Err(RecordError::Locked);
     }
-    let bytes = match read_limited(path, MAX_SUMMARY_BYTES).map_err(RecordError::Read)? {
-        Ok(b) => b,
-        Err(size) => {
-            return Err(RecordError::TooLarge {
-                size,
-                limit: MAX_SUMMARY_BYTES,
-            });
-        }
-    };
+    let bytes = read_bounded(path, MAX_RECORD_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => RecordError::Read(e),
+        ReadError::TooLarge { size, limit } => RecordError::TooLarge { size, limit },
+        e @ ReadError::NotAFile { .. } => RecordError::NotAFile(e),
+    })?;
     if !encrypted {
         return Ok(bytes);
     }

@@ -6,8 +6,9 @@
 
 use eframe::egui::{self, RichText, Vec2};
 
+use super::draft::DraftKey;
 use super::strings::Strings;
-use super::theme;
+use crate::ui::theme;
 
 /// Which keys a field needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub enum Keys {
 /// The field the keyboard types into: its draft key, its widget id, and its keys.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
-    pub draft: String,
+    pub draft: DraftKey,
     pub widget: egui::Id,
     pub keys: Keys,
 }

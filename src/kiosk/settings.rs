@@ -1,0 +1,54 @@
+//! The site settings a kiosk runs with, from the configuration file and the command line.
+
+use crate::config::Config;
+use crate::storage::crypto::Recipients;
+
+/// Seconds without a touch or key before "Are you still here?" appears.
+pub const IDLE_SECONDS: f64 = 120.0;
+
+/// Seconds "Are you still here?" counts down before the session is wiped.
+pub const COUNTDOWN_SECONDS: f64 = 30.0;
+
+/// Site settings the kiosk runs with (from the configuration file and the command line).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub clinic_name: Option<String>,
+    /// Languages offered on Welcome, first the default; empty means all of the questionnaire's.
+    pub languages: Vec<String>,
+    pub idle_seconds: f64,
+    pub countdown_seconds: f64,
+    /// Locked mode: fullscreen, no decorations, closing only through the staff menu.
+    pub kiosk: bool,
+    /// The staff PIN hash (`sha256:salt:hex`); `None` means the staff menu cannot be opened.
+    pub staff_pin: Option<String>,
+    /// Public keys exports are encrypted to; empty: written unencrypted (the staff menu warns).
+    pub recipients: Recipients,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            clinic_name: None,
+            languages: Vec::new(),
+            idle_seconds: IDLE_SECONDS,
+            countdown_seconds: COUNTDOWN_SECONDS,
+            kiosk: false,
+            staff_pin: None,
+            recipients: Recipients::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_config(config: &Config, languages: Vec<String>, kiosk: bool) -> Self {
+        Settings {
+            clinic_name: config.clinic_name.clone(),
+            languages,
+            idle_seconds: f64::from(config.idle_seconds),
+            countdown_seconds: f64::from(config.countdown_seconds),
+            kiosk,
+            staff_pin: config.staff_pin.clone(),
+            recipients: config.recipients.clone(),
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! The clinician review window: the inbox of exported records on the left (`list`), urgent
+//! first, and the open record on the right (`record`) — attention flags first, each with its source, then scores,
+//! then every answer as the patient saw it.
+//!
+//! The window never changes an exported file. It reads every file again when it is opened and
+//! shows whether its digest matches; an unreadable file is listed with the reason and opens to
+//! that reason, never to a crash or a blank page.
+//!
+//! Encrypted exports are opened with the identities the window was started with
+//! (`prescreen review --identity FILE`), decrypted in memory only. A summary that was stored
+//! unencrypted says so in its header.
+//!
+//! The folder is watched (`notify`): a background thread rescans when a file appears and wakes
+//! the window only when the list changed, so an idle review window costs nothing. File dialogs
+//! run on their own threads, since they block.
+
+mod list;
+mod record;
+mod scanner;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use eframe::egui::{self, Color32, RichText};
+
+use crate::engine::Clock;
+use crate::inbox::{self, Inbox, Row};
+use crate::storage::crypto::Identities;
+use crate::storage::names;
+use crate::ui::theme;
+use record::Opened;
+use scanner::{Command, Event, spawn_scanner};
+
+/// Text sizes of the clinician window: a desk screen read at arm's length.
+const BODY: f32 = 17.0;
+const HEADING: f32 = 24.0;
+
+const URGENT: Color32 = Color32::from_rgb(170, 20, 20);
+const URGENT_BG: Color32 = Color32::from_rgb(253, 228, 228);
+const WARN_BG: Color32 = Color32::from_rgb(255, 243, 205);
+const OK: Color32 = Color32::from_rgb(20, 110, 40);
+
+pub struct ReviewApp {
+    rows: Vec<Row>,
+    dir: Option<PathBuf>,
+    problem: Option<String>,
+    opened: Option<Opened>,
+    /// Who marks files reviewed.
+    reviewer: String,
+    /// Urgent records that arrived while the window was open, newest last.
+    banner: Vec<PathBuf>,
+    /// The outcome of the last action (marking, saving), shown under the toolbar.
+    status: Option<(bool, String)>,
+    clock: Arc<dyn Clock>,
+    /// Keys that open encrypted exports (none: they are listed as unreadable, with why).
+    identities: Identities,
+    events: Receiver<Event>,
+    events_tx: Sender<Event>,
+    commands: Sender<Command>,
+    /// Kept alive for as long as the window: dropping it stops the watching.
+    _watcher: Option<notify::RecommendedWatcher>,
+    /// The folder the watcher watches.
+    watched: Option<PathBuf>,
+    ctx: egui::Context,
+}
+
+impl ReviewApp {
+    /// Opens `path` (a folder, or one file) and starts watching the folder. `identities` open
+    /// encrypted exports; without them those are listed, unreadable, with the reason.
+    pub fn new(
+        ctx: &egui::Context,
+        path: Option<PathBuf>,
+        known: Vec<String>,
+        identities: Identities,
+        clock: Arc<dyn Clock>,
+    ) -> ReviewApp {
+        let (events_tx, events) = channel();
+        let (commands, command_rx) = channel();
+        let (dir, file) = match path {
+            Some(p) if p.is_file() => (None, Some(p)),
+            Some(p) => (Some(p), None),
+            None => (None, None),
+        };
+        let mut inbox = Inbox::new(dir.clone());
+        inbox.known = known;
+        inbox.identities = identities.clone();
+        if let Some(f) = &file {
+            inbox.add_file(f.clone());
+        }
+        spawn_scanner(inbox, command_rx, events_tx.clone(), ctx.clone());
+        let mut app = ReviewApp {
+            rows: Vec::new(),
+            dir: None,
+            problem: None,
+            opened: None,
+            reviewer: default_reviewer(),
+            banner: Vec::new(),
+            status: None,
+            clock,
+            identities,
+            events,
+            events_tx,
+            commands,
+            _watcher: None,
+            watched: None,
+            ctx: ctx.clone(),
+        };
+        if let Some(d) = dir {
+            app.watch(d);
+        }
+        if let Some(f) = file {
+            app.open(&f);
+        }
+        app
+    }
+
+    /// The rows as listed, for tests.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The urgent records that arrived while the window was open.
+    pub fn banner(&self) -> &[PathBuf] {
+        &self.banner
+    }
+
+    pub fn set_reviewer(&mut self, name: &str) {
+        self.reviewer = name.to_owned();
+    }
+
+    /// Watches `dir` and lists it.
+    fn watch(&mut self, dir: PathBuf) {
+        use notify::Watcher as _;
+        let tx = self.commands.clone();
+        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            if event.is_ok() {
+                let _ = tx.send(Command::Rescan);
+            }
+        });
+        self._watcher = watcher
+            .and_then(|mut w| {
+                w.watch(&dir, notify::RecursiveMode::Recursive)?;
+                Ok(w)
+            })
+            .ok();
+        self.watched = Some(dir.clone());
+        self.dir = Some(dir.clone());
+        let _ = self.commands.send(Command::SetDir(dir));
+    }
+
+    /// Reads `path` afresh and shows it.
+    fn open(&mut self, path: &Path) {
+        self.opened = Some(Opened::read(path, &self.rows, &self.identities));
+    }
+
+    /// Draws one frame.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.receive();
+        let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            self.add_path(path);
+        }
+
+        egui::Panel::top("review-toolbar").show(ui, |ui| self.toolbar(ui));
+        egui::Panel::left("review-inbox")
+            .resizable(true)
+            .default_size(380.0)
+            .min_size(260.0)
+            .show(ui, |ui| self.inbox(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.record(ui));
+    }
+
+    /// Takes what the background threads sent.
+    fn receive(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            match event {
+                Event::Rows {
+                    rows,
+                    new_urgent,
+                    problem,
+                } => {
+                    self.rows = rows;
+                    self.problem = problem;
+                    for p in new_urgent {
+                        if !self.banner.contains(&p) {
+                            self.banner.push(p);
+                        }
+                    }
+                    // A file that changed under the open view is read again.
+                    if let Some(o) = &self.opened {
+                        let path = o.path().to_path_buf();
+                        self.opened = Some(Opened::read(&path, &self.rows, &self.identities));
+                    }
+                }
+                Event::Picked(paths) => {
+                    for p in paths {
+                        self.add_path(p);
+                    }
+                }
+                Event::PickedFolder(dir) => self.watch(dir),
+                Event::SaveTo(path, html) => {
+                    self.status = Some(
+                        match crate::storage::replace_atomic(&path, html.as_bytes()) {
+                            Ok(()) => (true, format!("Saved {}", path.display())),
+                            Err(e) => (false, format!("Could not save {}: {e}", path.display())),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// A dropped or picked path: a folder becomes the inbox, a file is added and opened.
+    fn add_path(&mut self, path: PathBuf) {
+        if path.is_dir() {
+            self.watch(path);
+        } else {
+            let _ = self.commands.send(Command::AddFile(path.clone()));
+            self.open(&path);
+        }
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new("prescreen — clinician review")
+                    .size(HEADING)
+                    .strong(),
+            );
+            ui.separator();
+            if ui.button("Open file…").clicked() {
+                self.pick(false);
+            }
+            if ui.button("Open folder…").clicked() {
+                self.pick(true);
+            }
+            if ui.button("Refresh").clicked() {
+                let _ = self.commands.send(Command::Rescan);
+            }
+            ui.separator();
+            let label = ui.label("Reviewer:");
+            ui.add(egui::TextEdit::singleline(&mut self.reviewer).desired_width(180.0))
+                .labelled_by(label.id);
+        });
+        if let Some(dir) = &self.dir {
+            ui.label(RichText::new(format!("Folder: {}", dir.display())).weak());
+        }
+        if let Some(p) = &self.problem {
+            ui.colored_label(URGENT, p);
+        }
+        if let Some((ok, message)) = &self.status {
+            ui.colored_label(if *ok { OK } else { URGENT }, message);
+        }
+        let mut open = None;
+        let mut dismiss = false;
+        if !self.banner.is_empty() {
+            egui::Frame::new()
+                .fill(URGENT)
+                .inner_margin(10.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        let n = self.banner.len();
+                        let text = if n == 1 {
+                            "New urgent alert: a patient raised a safety alert.".to_owned()
+                        } else {
+                            format!("{n} new urgent alerts: patients raised safety alerts.")
+                        };
+                        ui.label(RichText::new(text).color(Color32::WHITE).size(HEADING));
+                        if ui.button("Show the newest").clicked() {
+                            open = self.banner.last().cloned();
+                        }
+                        if ui.button("Dismiss").clicked() {
+                            dismiss = true;
+                        }
+                    });
+                });
+        }
+        if let Some(p) = open {
+            self.open(&p);
+        }
+        if dismiss {
+            self.banner.clear();
+        }
+        ui.add_space(4.0);
+    }
+
+    /// Opens a file dialog on its own thread; what is picked arrives as an event.
+    fn pick(&self, folder: bool) {
+        let tx = self.events_tx.clone();
+        let ctx = self.ctx.clone();
+        let start = self.dir.clone();
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new();
+            if let Some(d) = start {
+                dialog = dialog.set_directory(d);
+            }
+            let event = if folder {
+                dialog.pick_folder().map(Event::PickedFolder)
+            } else {
+                dialog
+                    // `….summary.ron.age` ends in "age" as far as the dialog is concerned.
+                    .add_filter("prescreen records", &["ron", "age"])
+                    .pick_files()
+                    .map(Event::Picked)
+            };
+            if let Some(e) = event {
+                let _ = tx.send(e);
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    fn mark_reviewed(&mut self) {
+        let Some(opened) = &self.opened else { return };
+        let path = opened.path().to_path_buf();
+        let by = self.reviewer.trim();
+        self.status = Some(match inbox::mark_reviewed(&path, by, self.clock.now()) {
+            Ok(_) => (true, format!("Marked reviewed by {by}.")),
+            Err(e) => (false, format!("Could not mark as reviewed: {e}")),
+        });
+        self.banner.retain(|b| *b != path);
+        let _ = self.commands.send(Command::Rescan);
+    }
+
+    fn save_html(&mut self) {
+        let Some(Opened::Summary {
+            path,
+            summary,
+            integrity,
+        }) = &self.opened
+        else {
+            return;
+        };
+        let html = crate::export::html::render(summary, &(*integrity).into());
+        let name =
+            names::stem(path).map_or_else(|| "summary.html".to_owned(), |n| format!("{n}.html"));
+        let tx = self.events_tx.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            if let Some(target) = rfd::FileDialog::new()
+                .set_file_name(name)
+                .add_filter("HTML", &["html"])
+                .save_file()
+            {
+                let _ = tx.send(Event::SaveTo(target, html));
+                ctx.request_repaint();
+            }
+        });
+    }
+}
+
+impl eframe::App for ReviewApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    /// Patient data must never reach eframe's storage.
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}
+
+/// The reviewer's name: the operating-system account, until they type another.
+fn default_reviewer() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default()
+}
+
+/// Fonts and sizes for a desk screen: the kiosk's legible font at desktop sizes.
+pub fn install_theme(ctx: &egui::Context) {
+    theme::install(ctx);
+    ctx.all_styles_mut(|style| {
+        use egui::{FontFamily, FontId, TextStyle};
+        style.text_styles = [
+            (TextStyle::Small, FontId::proportional(BODY * 0.85)),
+            (TextStyle::Body, FontId::proportional(BODY)),
+            (TextStyle::Button, FontId::proportional(BODY)),
+            (
+                TextStyle::Heading,
+                FontId::new(HEADING, FontFamily::Name("bold".into())),
+            ),
+            (TextStyle::Monospace, FontId::monospace(BODY * 0.9)),
+        ]
+        .into();
+        style.spacing.interact_size = egui::Vec2::new(40.0, 32.0);
+        style.spacing.button_padding = egui::Vec2::new(10.0, 6.0);
+        style.spacing.item_spacing = egui::Vec2::new(8.0, 6.0);
+        style.spacing.icon_width = 18.0;
+        style.spacing.icon_width_inner = 10.0;
+    });
+}
+
+/// Opens the clinician review window on `path` (a folder or a file).
+pub fn run(
+    path: Option<PathBuf>,
+    known: Vec<String>,
+    identities: Identities,
+    clock: Arc<dyn Clock>,
+) -> eframe::Result {
+    let viewport = egui::ViewportBuilder::default()
+        .with_title("prescreen — clinician review")
+        .with_app_id("prescreen-review")
+        .with_inner_size([1280.0, 860.0])
+        .with_min_inner_size([800.0, 500.0])
+        .with_drag_and_drop(true);
+    let options = eframe::NativeOptions {
+        viewport,
+        persist_window: false,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "prescreen-review",
+        options,
+        Box::new(move |cc| {
+            install_theme(&cc.egui_ctx);
+            Ok(Box::new(ReviewApp::new(
+                &cc.egui_ctx,
+                path,
+                known,
+                identities,
+                clock,
+            )))
+        }),
+    )
+}
