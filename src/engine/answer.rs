@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Item, Kind, Questionnaire, Text};
+use super::model::{Item, Kind, Questionnaire, Split, Text};
 
 /// One answer. The RON form is what answers files and summaries contain:
 /// `Yes`, `Choice("daily")`, `Quantity(70.5, "kg")`, `Date("1980-04-23")`, `Group([{…}])`.
@@ -48,11 +48,12 @@ pub enum Invalid {
     NoneSelected,
     NotSureNotOffered,
     DeclineNotOffered,
-    /// Outside the item's range; both bounds are given when the item has both.
+    /// Outside the item's range; both bounds are given when the item has both, as numbers in
+    /// `unit`, so the message can be worded in any language (see [`Bound`]).
     OutOfRange {
-        min: Option<String>,
-        max: Option<String>,
-        unit: String,
+        min: Option<f64>,
+        max: Option<f64>,
+        unit: Option<RangeUnit>,
     },
     TooManyDecimals {
         decimals: u8,
@@ -105,15 +106,20 @@ impl fmt::Display for Invalid {
             Invalid::NoneSelected => f.write_str("please choose at least one option"),
             Invalid::NotSureNotOffered => f.write_str("\"not sure\" is not an option here"),
             Invalid::DeclineNotOffered => f.write_str("this question must be answered"),
-            Invalid::OutOfRange { min, max, unit } => match (min, max) {
-                (Some(lo), Some(hi)) => {
-                    write!(f, "please enter a number between {lo} and {hi}{unit}")
+            Invalid::OutOfRange { min, max, unit } => {
+                match range_words(*min, *max, unit.as_ref(), None) {
+                    (Some(lo), Some(hi)) => {
+                        write!(f, "please enter a number between {lo} and {hi}")
+                    }
+                    (Some(lo), None) => write!(f, "please enter {lo} or more"),
+                    (None, Some(hi)) => write!(f, "please enter {hi} or less"),
+                    (None, None) => f.write_str("please enter a number"),
                 }
-                (Some(lo), None) => write!(f, "please enter {lo}{unit} or more"),
-                (None, Some(hi)) => write!(f, "please enter {hi}{unit} or less"),
-                (None, None) => f.write_str("please enter a number"),
-            },
+            }
             Invalid::TooManyDecimals { decimals: 0 } => f.write_str("please enter a whole number"),
+            Invalid::TooManyDecimals { decimals: 1 } => {
+                f.write_str("please use at most 1 digit after the decimal point")
+            }
             Invalid::TooManyDecimals { decimals } => {
                 write!(
                     f,
@@ -124,9 +130,15 @@ impl fmt::Display for Invalid {
             Invalid::UnknownUnit { unit } => write!(f, "`{unit}` is not one of the units offered"),
             Invalid::DateBefore { min } => write!(f, "please enter a date on or after {min}"),
             Invalid::DateAfter { max } => write!(f, "please enter a date on or before {max}"),
-            Invalid::TooLong { max_len } => write!(f, "please use at most {max_len} characters"),
+            Invalid::TooLong { max_len } => write!(
+                f,
+                "please use at most {max_len} character{}",
+                plural(u64::from(*max_len))
+            ),
             Invalid::Empty => f.write_str("please type an answer"),
+            Invalid::TooFewEntries { min: 1 } => f.write_str("please add at least 1 entry"),
             Invalid::TooFewEntries { min } => write!(f, "please add at least {min} entries"),
+            Invalid::TooManyEntries { max: 1 } => f.write_str("at most 1 entry can be added"),
             Invalid::TooManyEntries { max } => write!(f, "at most {max} entries can be added"),
             Invalid::NotInGroup { item } => write!(f, "`{item}` is not a question of this group"),
             Invalid::InEntry { entry, item, error } => {
@@ -139,6 +151,74 @@ impl fmt::Display for Invalid {
             }
         }
     }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The unit a range is given in: an item's unit label, or a split unit (ft + in), whose
+/// bounds are in its smaller unit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RangeUnit {
+    Label(Text),
+    Split(Split),
+}
+
+/// One bound of a range with its unit, worded in a language: `30 kg`, `3 ft 4 in`. With no
+/// language, in the questionnaire's default one.
+pub struct Bound<'a> {
+    n: f64,
+    unit: Option<&'a RangeUnit>,
+    lang: Option<&'a str>,
+}
+
+impl<'a> Bound<'a> {
+    pub fn new(n: f64, unit: Option<&'a RangeUnit>, lang: Option<&'a str>) -> Bound<'a> {
+        Bound { n, unit, lang }
+    }
+}
+
+impl fmt::Display for Bound<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = |t: &'_ Text| -> String {
+            match self.lang {
+                Some(l) => t.get(l).to_owned(),
+                None => t.default_text().to_owned(),
+            }
+        };
+        match self.unit {
+            None => f.write_str(&trim_number(self.n)),
+            Some(RangeUnit::Label(label)) => write!(f, "{} {}", trim_number(self.n), word(label)),
+            Some(RangeUnit::Split(split)) => {
+                let per = f64::from(split.minor_per_major);
+                write!(
+                    f,
+                    "{} {} {} {}",
+                    trim_number((self.n / per).floor()),
+                    word(&split.major),
+                    trim_number(self.n % per),
+                    word(&split.minor)
+                )
+            }
+        }
+    }
+}
+
+/// A range's bounds worded in `lang` (default language when `None`): `("30", "300 kg")`, a
+/// label unit said once, after the upper bound; `("3 ft 4 in", "8 ft 0 in")` for a split unit.
+pub fn range_words(
+    min: Option<f64>,
+    max: Option<f64>,
+    unit: Option<&RangeUnit>,
+    lang: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    let with_unit = |n: f64| Bound::new(n, unit, lang).to_string();
+    let lo = match (unit, max) {
+        (Some(RangeUnit::Label(_)), Some(_)) => min.map(trim_number),
+        _ => min.map(with_unit),
+    };
+    (lo, max.map(with_unit))
 }
 
 /// Checks an answer against its item's kind and limits. `today` resolves date bounds.
@@ -197,9 +277,9 @@ pub fn check(
         (Kind::Integer { min, max, unit }, Answer::Integer(n)) => {
             if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
                 return Err(Invalid::OutOfRange {
-                    min: min.map(|m| m.to_string()),
-                    max: max.map(|m| m.to_string()),
-                    unit: unit_suffix(unit.as_ref()),
+                    min: min.map(|m| m as f64),
+                    max: max.map(|m| m as f64),
+                    unit: unit.clone().map(RangeUnit::Label),
                 });
             }
             Ok(())
@@ -212,33 +292,28 @@ pub fn check(
                 unit,
             },
             Answer::Decimal(n),
-        ) => check_number(*n, *min, *max, *decimals, &unit_suffix(unit.as_ref())),
+        ) => check_number(
+            *n,
+            *min,
+            *max,
+            *decimals,
+            unit.clone().map(RangeUnit::Label),
+        ),
         (Kind::Measure { units, decimals }, Answer::Quantity(n, u)) => {
             let Some(unit) = units.iter().find(|x| &x.id == u) else {
                 return Err(Invalid::UnknownUnit { unit: u.clone() });
             };
-            let suffix = format!(" {}", unit.label.default_text());
             match &unit.split {
                 // Split units (ft + in) hold whole minor units; the range is in minor units too.
                 Some(split) => {
-                    let per = f64::from(split.minor_per_major);
-                    let show = |v: f64| {
-                        format!(
-                            "{} {} {} {}",
-                            (v / per).floor(),
-                            split.major.default_text(),
-                            v % per,
-                            split.minor.default_text()
-                        )
-                    };
                     if !n.is_finite() {
                         return Err(Invalid::NotANumber);
                     }
                     if *n < unit.min || *n > unit.max {
                         return Err(Invalid::OutOfRange {
-                            min: Some(show(unit.min)),
-                            max: Some(show(unit.max)),
-                            unit: String::new(),
+                            min: Some(unit.min),
+                            max: Some(unit.max),
+                            unit: Some(RangeUnit::Split(split.clone())),
                         });
                     }
                     if n.fract() != 0.0 {
@@ -246,7 +321,13 @@ pub fn check(
                     }
                     Ok(())
                 }
-                None => check_number(*n, Some(unit.min), Some(unit.max), *decimals, &suffix),
+                None => check_number(
+                    *n,
+                    Some(unit.min),
+                    Some(unit.max),
+                    *decimals,
+                    Some(RangeUnit::Label(unit.label.clone())),
+                ),
             }
         }
         (Kind::Date { min, max }, Answer::Date(d)) => {
@@ -303,27 +384,19 @@ fn check_number(
     min: Option<f64>,
     max: Option<f64>,
     decimals: u8,
-    unit: &str,
+    unit: Option<RangeUnit>,
 ) -> Result<(), Invalid> {
     if !n.is_finite() {
         return Err(Invalid::NotANumber);
     }
     if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-        return Err(Invalid::OutOfRange {
-            min: min.map(trim_number),
-            max: max.map(trim_number),
-            unit: unit.to_owned(),
-        });
+        return Err(Invalid::OutOfRange { min, max, unit });
     }
     let scale = 10f64.powi(i32::from(decimals));
     if ((n * scale).round() - n * scale).abs() > 1e-6 {
         return Err(Invalid::TooManyDecimals { decimals });
     }
     Ok(())
-}
-
-fn unit_suffix(unit: Option<&Text>) -> String {
-    unit.map_or(String::new(), |u| format!(" {}", u.default_text()))
 }
 
 fn article(kind: &Kind) -> &'static str {

@@ -235,7 +235,7 @@ pub struct Unit {
     pub split: Option<Split>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Split {
     pub major: Text,
     pub minor: Text,

@@ -3,6 +3,7 @@
 //! the questionnaire; these are the buttons, messages and screens around it.
 
 use crate::engine::Invalid;
+use crate::engine::answer::{RangeUnit, range_words};
 
 pub struct Strings {
     pub language_name: &'static str,
@@ -176,52 +177,77 @@ pub fn strings(lang: &str) -> &'static Strings {
     }
 }
 
-/// A validation message in plain words, in the session's language.
+/// A validation message in plain words, in the session's language: numbers and units are
+/// worded in that language too, and no internal id is ever shown.
 pub fn invalid(e: &Invalid, lang: &str) -> String {
-    let es = strings(lang).language_name == ES.language_name;
-    if !es {
-        let mut s = e.to_string();
-        if let Some(first) = s.get(..1) {
-            let upper = first.to_uppercase();
-            s.replace_range(..1, &upper);
-        }
-        return format!("{s}.");
+    if strings(lang).language_name == ES.language_name {
+        spanish(e, lang)
+    } else {
+        english(e, lang)
     }
+}
+
+/// The range's bounds in `lang`: `(low, high)`.
+fn bounds(
+    min: Option<f64>,
+    max: Option<f64>,
+    unit: Option<&RangeUnit>,
+    lang: &str,
+) -> (Option<String>, Option<String>) {
+    range_words(min, max, unit, Some(lang))
+}
+
+fn english(e: &Invalid, lang: &str) -> String {
     match e {
-        Invalid::OutOfRange {
-            min: Some(lo),
-            max: Some(hi),
-            unit,
-        } => {
-            format!("Por favor, escriba un número entre {lo} y {hi}{unit}.")
+        Invalid::OutOfRange { min, max, unit } => match bounds(*min, *max, unit.as_ref(), lang) {
+            (Some(lo), Some(hi)) => format!("Please enter a number between {lo} and {hi}."),
+            (Some(lo), None) => format!("Please enter {lo} or more."),
+            (None, Some(hi)) => format!("Please enter {hi} or less."),
+            (None, None) => "Please enter a number.".into(),
+        },
+        Invalid::InEntry { entry, error, .. } => format!("Entry {entry}: {}", english(error, lang)),
+        other => {
+            let mut s = other.to_string();
+            if let Some(first) = s.get(..1) {
+                let upper = first.to_uppercase();
+                s.replace_range(..1, &upper);
+            }
+            format!("{s}.")
         }
-        Invalid::OutOfRange {
-            min: Some(lo),
-            unit,
-            ..
-        } => format!("Por favor, escriba {lo}{unit} o más."),
-        Invalid::OutOfRange {
-            max: Some(hi),
-            unit,
-            ..
-        } => format!("Por favor, escriba {hi}{unit} o menos."),
-        Invalid::OutOfRange { .. } | Invalid::NotANumber => "Por favor, escriba un número.".into(),
+    }
+}
+
+fn spanish(e: &Invalid, lang: &str) -> String {
+    match e {
+        Invalid::OutOfRange { min, max, unit } => match bounds(*min, *max, unit.as_ref(), lang) {
+            (Some(lo), Some(hi)) => format!("Por favor, escriba un número entre {lo} y {hi}."),
+            (Some(lo), None) => format!("Por favor, escriba {lo} o más."),
+            (None, Some(hi)) => format!("Por favor, escriba {hi} o menos."),
+            (None, None) => "Por favor, escriba un número.".into(),
+        },
+        Invalid::NotANumber => "Por favor, escriba un número.".into(),
         Invalid::TooManyDecimals { decimals: 0 } => "Por favor, escriba un número entero.".into(),
+        Invalid::TooManyDecimals { decimals: 1 } => "Por favor, use como máximo 1 decimal.".into(),
         Invalid::TooManyDecimals { decimals } => {
             format!("Por favor, use como máximo {decimals} decimales.")
         }
         Invalid::DateBefore { min } => format!("Por favor, escriba una fecha a partir del {min}."),
         Invalid::DateAfter { max } => format!("Por favor, escriba una fecha hasta el {max}."),
+        Invalid::TooLong { max_len: 1 } => "Por favor, use como máximo 1 carácter.".into(),
         Invalid::TooLong { max_len } => format!("Por favor, use como máximo {max_len} caracteres."),
         Invalid::Empty => "Por favor, escriba una respuesta.".into(),
         Invalid::NoneSelected => "Por favor, elija al menos una opción.".into(),
         Invalid::NoneWithOthers => {
             "\"Ninguno de estos\" no se puede elegir junto con otras opciones.".into()
         }
-        Invalid::TooFewEntries { min } => format!("Por favor, agregue al menos {min}."),
-        Invalid::TooManyEntries { max } => format!("Se pueden agregar como máximo {max}."),
+        Invalid::TooFewEntries { min: 1 } => "Por favor, agregue al menos 1 registro.".into(),
+        Invalid::TooFewEntries { min } => format!("Por favor, agregue al menos {min} registros."),
+        Invalid::TooManyEntries { max: 1 } => "Se puede agregar como máximo 1 registro.".into(),
+        Invalid::TooManyEntries { max } => {
+            format!("Se pueden agregar como máximo {max} registros.")
+        }
         Invalid::InEntry { entry, error, .. } => {
-            format!("Registro {entry}: {}", invalid(error, lang))
+            format!("Registro {entry}: {}", spanish(error, lang))
         }
         Invalid::NotADate => "Por favor, escriba una fecha real: día, mes y año.".into(),
         Invalid::Required | Invalid::DeclineNotOffered => {
@@ -234,13 +260,15 @@ pub fn invalid(e: &Invalid, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::model::{Split, Text};
 
     #[test]
     fn messages_are_sentences_in_the_session_language() {
+        let kg = Text(vec![("en".into(), "kg".into()), ("es".into(), "kg".into())]);
         let e = Invalid::OutOfRange {
-            min: Some("30".into()),
-            max: Some("300".into()),
-            unit: " kg".into(),
+            min: Some(30.0),
+            max: Some(300.0),
+            unit: Some(RangeUnit::Label(kg)),
         };
         assert_eq!(
             invalid(&e, "en"),
@@ -252,5 +280,55 @@ mod tests {
         );
         assert_eq!(strings("es-US").next, "Siguiente");
         assert_eq!(strings("fr").next, "Next");
+    }
+
+    /// A Spanish patient reads Spanish units, and entry messages name no internal id.
+    #[test]
+    fn out_of_range_speaks_the_patients_language() {
+        let weeks = Text(vec![
+            ("en".into(), "weeks".into()),
+            ("es".into(), "semanas".into()),
+        ]);
+        let e = Invalid::InEntry {
+            entry: 1,
+            item: "ad_weeks".into(),
+            error: Box::new(Invalid::OutOfRange {
+                min: Some(0.0),
+                max: Some(1040.0),
+                unit: Some(RangeUnit::Label(weeks)),
+            }),
+        };
+        assert_eq!(
+            invalid(&e, "es"),
+            "Registro 1: Por favor, escriba un número entre 0 y 1040 semanas."
+        );
+        assert_eq!(
+            invalid(&e, "en"),
+            "Entry 1: Please enter a number between 0 and 1040 weeks."
+        );
+        let ft_in = Split {
+            major: Text(vec![
+                ("en".into(), "ft".into()),
+                ("es".into(), "pies".into()),
+            ]),
+            minor: Text(vec![
+                ("en".into(), "in".into()),
+                ("es".into(), "pulgadas".into()),
+            ]),
+            minor_per_major: 12,
+        };
+        let e = Invalid::OutOfRange {
+            min: Some(40.0),
+            max: Some(96.0),
+            unit: Some(RangeUnit::Split(ft_in)),
+        };
+        assert_eq!(
+            invalid(&e, "es"),
+            "Por favor, escriba un número entre 3 pies 4 pulgadas y 8 pies 0 pulgadas."
+        );
+        assert_eq!(
+            invalid(&Invalid::TooFewEntries { min: 1 }, "en"),
+            "Please add at least 1 entry."
+        );
     }
 }
