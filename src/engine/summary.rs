@@ -139,6 +139,22 @@ pub struct ItemSummary {
     pub status: Status,
 }
 
+/// What kept an item from being asked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotAskedCause {
+    /// The item's own condition (or its group's) was false.
+    #[default]
+    Item,
+    /// Its section's condition was false: no item of the section was asked.
+    Section,
+}
+
+impl NotAskedCause {
+    fn is_item(&self) -> bool {
+        *self == NotAskedCause::Item
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Status {
     Answered {
@@ -154,8 +170,12 @@ pub enum Status {
     Declined,
     /// Shown, not answered.
     NotAnswered,
-    /// Not shown to the patient.
-    NotAsked { reason: String },
+    /// Not shown to the patient: why, in words, and whether the whole section was not shown.
+    NotAsked {
+        reason: String,
+        #[serde(default, skip_serializing_if = "NotAskedCause::is_item")]
+        cause: NotAskedCause,
+    },
     /// A repeating group: its entries, each a list of items.
     Entries(Vec<Vec<ItemSummary>>),
 }
@@ -332,10 +352,10 @@ impl Summary {
             .collect();
 
         let item_summary =
-            |i: ItemIdx, ev: &Eval<'_>, hidden_reason: Option<String>| -> ItemSummary {
+            |i: ItemIdx, ev: &Eval<'_>, hidden: Option<(String, NotAskedCause)>| -> ItemSummary {
                 let item = q.item(i);
-                let status = match hidden_reason {
-                    Some(reason) => Status::NotAsked { reason },
+                let status = match hidden {
+                    Some((reason, cause)) => Status::NotAsked { reason, cause },
                     None => match ev.effective(i) {
                         None => Status::NotAnswered,
                         Some(Answer::Declined) => Status::Declined,
@@ -358,11 +378,10 @@ impl Summary {
 
         let mut sections = Vec::new();
         for section in &q.sections {
-            let section_hidden = section
-                .show_if
-                .as_ref()
-                .filter(|c| !ev.holds(c))
-                .map(|c| format!("section asked only when {}", describe(q, c)));
+            let section_hidden = section.show_if.as_ref().filter(|c| !ev.holds(c)).map(|c| {
+                let reason = format!("asked only when {}", describe(q, c));
+                (reason, NotAskedCause::Section)
+            });
             let mut items = Vec::new();
             for &i in &section.items {
                 let item = q.item(i);
@@ -372,10 +391,11 @@ impl Summary {
                 let reason = section_hidden.clone().or_else(|| {
                     (!visible[i.0]).then(|| {
                         let c = item.show_if.as_ref();
-                        c.map_or_else(
+                        let reason = c.map_or_else(
                             || "not shown".to_owned(),
                             |c| format!("asked only when {}", describe(q, c)),
-                        )
+                        );
+                        (reason, NotAskedCause::Item)
                     })
                 });
                 let mut summary = item_summary(i, &ev, reason);
@@ -398,10 +418,11 @@ impl Summary {
                                 .filter(|c| q.item(**c).kind.is_question())
                                 .map(|&c| {
                                     let reason = (!ev.visible_in_entry(c)).then(|| {
-                                        q.item(c).show_if.as_ref().map_or_else(
+                                        let reason = q.item(c).show_if.as_ref().map_or_else(
                                             || "not shown".to_owned(),
                                             |s| format!("asked only when {}", describe(q, s)),
-                                        )
+                                        );
+                                        (reason, NotAskedCause::Item)
                                     });
                                     item_summary(c, &ev, reason)
                                 })

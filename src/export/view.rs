@@ -11,10 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Integrity, language_name};
 use crate::engine::Level;
-use crate::engine::summary::{ItemSummary, Status, Summary};
-
-/// The prefix of the reason given for every item of a section that was not shown.
-const SECTION_HIDDEN: &str = "section asked only when ";
+use crate::engine::summary::{ItemSummary, NotAskedCause, Status, Summary};
 
 pub(crate) struct View<'a> {
     pub title: &'a str,
@@ -188,13 +185,14 @@ impl<'a> View<'a> {
                     // A section that was not shown at all reads as one line, not a list of
                     // every item with the same reason.
                     let skipped = match sec.items.first().map(|i| &i.status) {
-                        Some(Status::NotAsked { reason })
-                            if reason.starts_with(SECTION_HIDDEN)
-                                && sec.items.iter().all(|i| {
-                                    matches!(&i.status, Status::NotAsked { reason: r } if r == reason)
-                                }) =>
+                        Some(Status::NotAsked {
+                            reason,
+                            cause: NotAskedCause::Section,
+                        }) if sec.items.iter().all(|i| {
+                            matches!(&i.status, Status::NotAsked { reason: r, .. } if r == reason)
+                        }) =>
                         {
-                            reason.strip_prefix("section ")
+                            Some(reason.as_str())
                         }
                         _ => None,
                     };
@@ -222,7 +220,7 @@ fn item_rows(items: &[ItemSummary]) -> (Vec<Row<'_>>, Vec<NotAsked<'_>>) {
     let mut not_asked = Vec::new();
     for item in items {
         let answer = match &item.status {
-            Status::NotAsked { reason } => {
+            Status::NotAsked { reason, .. } => {
                 not_asked.push(NotAsked {
                     question: &item.question,
                     reason,

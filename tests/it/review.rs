@@ -387,7 +387,7 @@ fn the_window_lists_urgent_first_and_opens_a_summary_with_flags_above_answers() 
         .iter()
         .flat_map(|s| &s.items)
         .find_map(|i| match &i.status {
-            Status::NotAsked { reason } => Some((i.question.clone(), reason.clone())),
+            Status::NotAsked { reason, .. } => Some((i.question.clone(), reason.clone())),
             _ => None,
         })
         .unwrap();

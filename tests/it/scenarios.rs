@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use prescreen::engine::answer::Entry;
-use prescreen::engine::summary::Status;
+use prescreen::engine::summary::{NotAskedCause, Status};
 use prescreen::engine::{Answer, Answer::*, Cursor, Invalid};
 
 use crate::scenario::{Scenario, parse};
@@ -84,7 +84,7 @@ fn hiding_cascades_and_hidden_answers_are_not_exported() {
     let items = &summary.sections[0].items;
     let c = items.iter().find(|i| i.id == "c").unwrap();
     assert!(
-        matches!(&c.status, Status::NotAsked { reason } if reason.contains("“B?” is Yes")),
+        matches!(&c.status, Status::NotAsked { reason, .. } if reason.contains("“B?” is Yes")),
         "{:?}",
         c.status
     );
@@ -567,4 +567,39 @@ fn spanish_session_exports_both_languages() {
 fn an_unknown_language_falls_back_to_the_default() {
     let s = Scenario::in_language(crate::scenario::load("questionnaires/demo.ron"), "fr");
     assert_eq!(s.session.language(), "en");
+}
+
+/// A section that was not shown is one line in the export, told apart by its cause and not by
+/// the wording of its reason.
+#[test]
+fn a_hidden_section_reads_as_one_line() {
+    let q = parse(
+        r#"Questionnaire(id: "h", version: "1.0.0", languages: ["en"], title: {"en": "H"},
+        sections: [
+            Section(id: "first", title: {"en": "First"}, items: [
+                Item(id: "a", text: {"en": "A?"}, kind: YesNo()),
+            ]),
+            Section(id: "later", title: {"en": "Later"}, show_if: Equals("a", Yes), items: [
+                Item(id: "b", text: {"en": "B?"}, kind: YesNo()),
+                Item(id: "c", text: {"en": "C?"}, kind: YesNo(), show_if: Equals("b", Yes)),
+            ]),
+        ])"#,
+    );
+    let summary = Scenario::new(q).answer("a", No).summary();
+    for item in &summary.sections[1].items {
+        assert!(
+            matches!(
+                &item.status,
+                Status::NotAsked { cause: NotAskedCause::Section, reason } if reason == "asked only when “A?” is Yes"
+            ),
+            "{:?}",
+            item.status
+        );
+    }
+    let text = prescreen::export::text::render(&summary, &prescreen::export::Integrity::Verified);
+    assert!(
+        text.contains("== 2. Later ==\n  Section not asked: asked only when “A?” is Yes.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("B?"), "{text}");
 }
