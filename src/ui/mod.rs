@@ -1,7 +1,7 @@
 //! What both windows share: the bundled legible font, touch settings, the high-contrast
 //! theme (`theme`), and the measuring switches the scripts use (`measure`). The patient kiosk
-//! ([`crate::kiosk`]) and the clinician review window ([`crate::review`]) sit on top of this
-//! room and never import each other.
+//! and the clinician review window sit on top of this room and never import each other; this
+//! room knows neither.
 
 pub mod measure;
 pub mod theme;

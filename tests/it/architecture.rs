@@ -40,6 +40,97 @@ fn export_never_mentions_egui() {
     assert_gui_free("src/export", 4);
 }
 
+/// The source of every file under `dir`, with its path.
+fn sources(dir: &str, min: usize) -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(&repo(dir), &mut files);
+    assert!(files.len() >= min, "{dir} sources not found");
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap();
+            (f, text)
+        })
+        .collect()
+}
+
+/// The patient kiosk and the clinician window are two applications on one engine: neither
+/// imports the other, so a change to one cannot break the other's screens.
+#[test]
+fn the_two_apps_never_import_each_other() {
+    for (dir, other) in [("src/kiosk", "review"), ("src/review", "kiosk")] {
+        for (f, text) in sources(dir, 4) {
+            for bad in [format!("crate::{other}"), format!("super::super::{other}")] {
+                assert!(!text.contains(&bad), "{} uses {bad}", f.display());
+            }
+        }
+    }
+    // What they share sits below both, and knows neither.
+    for (f, text) in sources("src/ui", 2) {
+        assert!(
+            !text.contains("crate::kiosk") && !text.contains("crate::review"),
+            "{} reaches up into an app",
+            f.display()
+        );
+    }
+}
+
+/// Exports are pure functions of a summary: no file, network or process IO, and nothing from
+/// the storage room, so what the window shows and what `render` prints cannot depend on the
+/// disk.
+#[test]
+fn export_does_no_io() {
+    let io = [
+        "std::fs",
+        "fs::",
+        "File::",
+        "std::net",
+        "std::process",
+        "std::io::Read",
+        "std::io::Write",
+        "io::stdout",
+        "io::stderr",
+        "crate::storage",
+        "crate::outbox",
+        "crate::inbox",
+        "tempfile",
+        "notify::",
+        "println!",
+        "eprintln!",
+    ];
+    for (f, text) in sources("src/export", 4) {
+        for bad in io {
+            assert!(!text.contains(bad), "{} uses {bad}", f.display());
+        }
+    }
+}
+
+/// Every file the program reads goes through the bounded reader (`storage::read_bounded`),
+/// which refuses devices and FIFOs and never reads past a limit: outside the storage room, no
+/// code opens or reads a file itself.
+#[test]
+fn every_read_goes_through_the_bounded_reader() {
+    let storage = repo("src/storage");
+    for (f, text) in sources("src", 30) {
+        if f.starts_with(&storage) {
+            continue;
+        }
+        // Not `fs::read_dir`: listing a folder is not reading a file.
+        for bad in [
+            "fs::read(",
+            "fs::read_to_string(",
+            "read_to_end(",
+            "File::open(",
+        ] {
+            let uses = text
+                .lines()
+                .filter(|l| l.contains(bad) && !l.trim_start().starts_with("//"))
+                .count();
+            assert_eq!(uses, 0, "{} reads with {bad}", f.display());
+        }
+    }
+}
+
 // That nothing holding answers prints is checked in `privacy::no_module_that_holds_answers_prints`.
 
 /// eframe can persist window and widget state to disk; patient data must never reach it. The

@@ -143,3 +143,47 @@ fn hostile_summaries_alerts_answers_and_configs_are_errors() {
         assert!(Config::parse(input).is_err());
     }
 }
+
+/// A path that is not a regular file is refused at once, with what it is: `/dev/urandom` used
+/// to grow to gigabytes of memory, `/dev/zero` and a FIFO to hang.
+#[cfg(unix)]
+#[test]
+fn check_refuses_devices_and_fifos_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("questionnaire.ron");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut paths = vec![
+        ("/dev/urandom".into(), "a character device"),
+        ("/dev/zero".into(), "a character device"),
+        (dir.path().to_path_buf(), "a folder"),
+    ];
+    if made.is_ok_and(|s| s.success()) {
+        paths.push((fifo, "a named pipe (FIFO)"));
+    }
+    for (path, kind) in paths {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_prescreen"))
+            .arg("check")
+            .arg(&path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A hang would be the bug: give it ten seconds, then kill it and fail.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("`check {}` did not finish", path.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
+        assert!(
+            stderr.contains(&format!("it is {kind}, not a regular file")),
+            "{}: {stderr}",
+            path.display()
+        );
+    }
+}
