@@ -43,7 +43,7 @@ pub struct Cli {
 
 /// The questionnaire the kiosk runs when none is named: compiled in, so the program works from
 /// any folder.
-pub const BUILT_IN: &[u8] = include_bytes!("../questionnaires/ketamine_candidacy.ron");
+pub const BUILT_IN: &[u8] = include_bytes!("../../questionnaires/ketamine_candidacy.ron");
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
