@@ -13,8 +13,13 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::crypto::{Identities, Recipients};
 use crate::engine::answers_file::{AnswersFile, MAX_ANSWERS_BYTES, fill};
-use crate::engine::{LoadError, Questionnaire, Summary, SystemClock, diagnostic, read_limited};
+use crate::engine::{LoadError, Summary, SystemClock, diagnostic, read_limited};
 use crate::outbox;
+
+mod questionnaire;
+mod site;
+
+pub use questionnaire::BUILT_IN;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,10 +45,6 @@ pub struct Cli {
     #[arg(long)]
     pub kiosk: bool,
 }
-
-/// The questionnaire the kiosk runs when none is named: compiled in, so the program works from
-/// any folder.
-pub const BUILT_IN: &[u8] = include_bytes!("../../questionnaires/ketamine_candidacy.ron");
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -168,7 +169,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             recipient,
             config,
         }) => {
-            let recipients = match fill_recipients(&recipient, config.or(cli.config)) {
+            let recipients = match fill_recipients(&recipient, config.or(cli.config).as_deref()) {
                 Ok(r) => r,
                 Err(e) => {
                     let _ = writeln!(err, "error: {e}");
@@ -256,26 +257,12 @@ fn keygen(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 }
 
 /// Recipients for `fill`: those given on the command line and the site configuration's.
-fn fill_recipients(given: &[String], config: Option<PathBuf>) -> Result<Recipients, String> {
+fn fill_recipients(given: &[String], config: Option<&Path>) -> Result<Recipients, String> {
     let given = Recipients::parse(given).map_err(|e| e.to_string())?;
-    let configured = match config_path(config) {
-        Some(p) => {
-            Config::load(&p)
-                .map_err(|e| format!("the site configuration could not be read:\n{e}"))?
-                .recipients
-        }
-        None => Recipients::default(),
-    };
+    let configured = site::config(config)
+        .map_err(|e| format!("the site configuration could not be read:\n{e}"))?
+        .recipients;
     Ok(configured.merged(&given))
-}
-
-/// The site configuration file: the one named, or the default location when it exists.
-fn config_path(named: Option<PathBuf>) -> Option<PathBuf> {
-    named.or_else(|| {
-        directories::ProjectDirs::from("", "", "prescreen")
-            .map(|d| d.config_dir().join("config.ron"))
-            .filter(|p| p.exists())
-    })
 }
 
 /// Opens the clinician review window on a file or folder (default: the configured outbox).
@@ -292,17 +279,16 @@ fn review(
             return 2;
         }
     };
-    let config = match config_path(config).map(|p| Config::load(&p)) {
-        Some(Ok(c)) => c,
-        Some(Err(e)) => {
+    let config = match site::config(config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
             let _ = writeln!(err, "error: the site configuration could not be read:\n{e}");
             return 1;
         }
-        None => Config::default(),
     };
     let Some(path) = path
         .or_else(|| config.outbox.clone())
-        .or_else(outbox::default_dir)
+        .or_else(site::default_outbox)
     else {
         let _ = writeln!(
             err,
@@ -316,15 +302,13 @@ fn review(
     }
     // The questionnaires this installation knows: summaries from others are marked.
     let mut known = Vec::new();
-    if let Ok(q) = Questionnaire::from_bytes(BUILT_IN) {
-        known.push(q.sha256.clone());
+    if let Ok(q) = questionnaire::load(None) {
+        known.push(q.sha256);
     }
-    if let Some(Ok(q)) = config
-        .questionnaire
-        .as_ref()
-        .map(|p| Questionnaire::load(p))
+    if let Some(p) = &config.questionnaire
+        && let Ok(q) = questionnaire::load(Some(p))
     {
-        known.push(q.sha256.clone());
+        known.push(q.sha256);
     }
     match crate::gui::review::run(Some(path), known, identities, Arc::new(SystemClock)) {
         Ok(()) => 0,
@@ -338,24 +322,17 @@ fn review(
 /// Opens the patient kiosk. A questionnaire or configuration that does not load opens a
 /// staff-facing error screen with the problems rather than failing to start.
 fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
-    let config_path = config_path(cli.config.clone());
-    let config = match &config_path {
-        Some(path) => Config::load(path),
-        None => Ok(Config::default()),
-    };
-    let (config, problem) = match config {
+    let (config, problem) = match site::config(cli.config.as_deref()) {
         Ok(c) => (c, None),
         Err(e) => (Config::default(), Some(e)),
     };
     let questionnaire = cli
         .questionnaire
-        .clone()
-        .or_else(|| config.questionnaire.clone());
-    let q = match (problem, &questionnaire) {
-        (Some(e), _) => Err(format!("The site configuration could not be read:\n\n{e}")),
-        (None, Some(path)) => Questionnaire::load(path).map_err(|e| e.to_string()),
-        (None, None) => Questionnaire::from_bytes(BUILT_IN)
-            .map_err(|d| diagnostic::render_all(&d, "ketamine_candidacy.ron (built in)")),
+        .as_deref()
+        .or(config.questionnaire.as_deref());
+    let q = match problem {
+        Some(e) => Err(format!("The site configuration could not be read:\n\n{e}")),
+        None => questionnaire::load(questionnaire).map_err(|e| e.to_string()),
     };
     let q = q.and_then(|q| {
         config
@@ -366,7 +343,7 @@ fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
     let chosen = cli.outbox.clone().or_else(|| config.outbox.clone());
     // The default outbox is made on first use; a chosen one must exist (see `Kiosk::submit`).
     if chosen.is_none()
-        && let Some(dir) = outbox::default_dir()
+        && let Some(dir) = site::default_outbox()
         && let Err(e) = std::fs::create_dir_all(&dir)
     {
         let _ = writeln!(
@@ -375,16 +352,15 @@ fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
             dir.display()
         );
     }
-    let Some(outbox) = chosen.or_else(outbox::default_dir) else {
+    let Some(outbox) = chosen.or_else(site::default_outbox) else {
         let _ = writeln!(
             err,
             "error: this system has no data folder for the outbox; pass --outbox DIR"
         );
         return 2;
     };
-    // Leftovers of writers killed mid-write (never a finished summary, never a live write).
     if outbox.is_dir() {
-        let _ = outbox::clean_abandoned(&outbox);
+        site::clean_outbox(&outbox);
     }
     let kiosk_mode = cli.kiosk || config.kiosk;
     let settings = match &q {
@@ -405,7 +381,7 @@ fn kiosk(cli: &Cli, err: &mut dyn Write) -> i32 {
 fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let mut code = 0;
     for path in files {
-        match Questionnaire::load(path) {
+        match questionnaire::load(Some(path)) {
             Ok(q) => {
                 let _ = writeln!(
                     out,
@@ -448,7 +424,7 @@ fn run_fill(args: FillArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         dir,
         recipients,
     } = args;
-    let q = match Questionnaire::load(questionnaire) {
+    let q = match questionnaire::load(Some(questionnaire)) {
         Ok(q) => Arc::new(q),
         Err(e @ LoadError::Io { .. }) => {
             let _ = writeln!(err, "error: {e}");
@@ -511,7 +487,7 @@ fn run_fill(args: FillArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
     };
     let submitted = session.now();
     let summary = Summary::build(&session, submitted);
-    let Some(dir) = dir.or_else(outbox::default_dir) else {
+    let Some(dir) = dir.or_else(site::default_outbox) else {
         let _ = writeln!(
             err,
             "error: no outbox folder: this system has no data folder; pass --out DIR"
@@ -522,8 +498,7 @@ fn run_fill(args: FillArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
         return 2;
     }
-    // Leftovers of writers killed mid-write (never a finished summary, never a live write).
-    let _ = outbox::clean_abandoned(&dir);
+    site::clean_outbox(&dir);
     let written = outbox::write_export(
         &dir,
         submitted,
@@ -604,26 +579,16 @@ fn render(args: RenderArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
 /// The FHIR Questionnaire of a questionnaire file, or of the built-in one. `Err` is the exit
 /// code, the problem already reported.
 fn render_questionnaire(path: Option<&Path>, err: &mut dyn Write) -> Result<String, i32> {
-    let q = match path {
-        Some(path) => Questionnaire::load(path).map_err(|e| match e {
-            LoadError::Io { .. } => {
-                let _ = writeln!(err, "error: {e}");
-                2
-            }
-            LoadError::Invalid { .. } => {
-                let _ = writeln!(err, "{e}");
-                1
-            }
-        })?,
-        None => Questionnaire::from_bytes(BUILT_IN).map_err(|d| {
-            let _ = write!(
-                err,
-                "{}",
-                diagnostic::render_all(&d, "ketamine_candidacy.ron (built in)")
-            );
+    let q = questionnaire::load(path).map_err(|e| match e {
+        LoadError::Io { .. } => {
+            let _ = writeln!(err, "error: {e}");
+            2
+        }
+        LoadError::Invalid { .. } => {
+            let _ = writeln!(err, "{e}");
             1
-        })?,
-    };
+        }
+    })?;
     crate::export::fhir::to_json(&crate::export::fhir::questionnaire(&q)).map_err(|e| {
         let _ = writeln!(err, "error: cannot write the JSON: {e}");
         2
