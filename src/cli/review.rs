@@ -1,0 +1,76 @@
+//! `prescreen review`: the clinician window on the inbox of summaries and urgent alerts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::crypto::Identities;
+use crate::engine::SystemClock;
+
+use super::{questionnaire, site};
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// A summary file or a folder (default: the configured outbox).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// The site configuration, for its outbox and questionnaire (default as for the kiosk).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// An identity file (from `prescreen keygen`) that opens encrypted exports; may be
+    /// given more than once.
+    #[arg(long, value_name = "FILE")]
+    pub identity: Vec<PathBuf>,
+}
+
+/// Opens the window on the file or folder named, or the configured outbox. `config` is the
+/// site configuration named before the subcommand, used when `args` names none.
+pub fn run(args: &ReviewArgs, config: Option<&Path>, err: &mut dyn Write) -> i32 {
+    let identities = match Identities::load(&args.identity) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    let config = match site::config(args.config.as_deref().or(config)) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "error: the site configuration could not be read:\n{e}");
+            return 1;
+        }
+    };
+    let Some(path) = args
+        .path
+        .clone()
+        .or_else(|| config.outbox.clone())
+        .or_else(site::default_outbox)
+    else {
+        let _ = writeln!(
+            err,
+            "error: this system has no data folder; name a folder or file"
+        );
+        return 2;
+    };
+    if !path.exists() {
+        let _ = writeln!(err, "error: {} does not exist", path.display());
+        return 2;
+    }
+    // The questionnaires this installation knows: summaries from others are marked.
+    let mut known = Vec::new();
+    if let Ok(q) = questionnaire::load(None) {
+        known.push(q.sha256);
+    }
+    if let Some(p) = &config.questionnaire
+        && let Ok(q) = questionnaire::load(Some(p))
+    {
+        known.push(q.sha256);
+    }
+    match crate::gui::review::run(Some(path), known, identities, Arc::new(SystemClock)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot open the window: {e}");
+            2
+        }
+    }
+}
