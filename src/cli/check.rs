@@ -1,10 +1,11 @@
 //! `prescreen check`: validate questionnaire files and list every problem with its position.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::engine::{LoadError, diagnostic};
 
+use super::CliError;
 use super::questionnaire;
 
 #[derive(Debug, clap::Args)]
@@ -30,17 +31,26 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     q.items.len()
                 );
             }
-            Err(LoadError::Io { path, source }) => {
-                let _ = writeln!(err, "{path}: error: cannot read file: {source}");
-                code = 2;
-            }
-            Err(LoadError::Invalid { path, diagnostics }) => {
-                let _ = write!(err, "{}", diagnostic::render_all(&diagnostics, &path));
-                let n = diagnostics.len();
-                let _ = writeln!(err, "{path}: {n} problem{}", if n == 1 { "" } else { "s" });
-                code = code.max(1);
-            }
+            Err(e) => code = code.max(problem(e).report(err)),
         }
     }
     code
+}
+
+/// What `check` says about a file that does not load. Unlike other commands it counts the
+/// problems, and says "cannot read file" after the path, as a compiler would.
+fn problem(e: LoadError) -> CliError {
+    match e {
+        LoadError::Io { path, source } => {
+            CliError::failed_in(Path::new(&path), format_args!("cannot read file: {source}"))
+        }
+        LoadError::Invalid { path, diagnostics } => {
+            let n = diagnostics.len();
+            CliError::listed(format_args!(
+                "{}{path}: {n} problem{}",
+                diagnostic::render_all(&diagnostics, &path),
+                if n == 1 { "" } else { "s" }
+            ))
+        }
+    }
 }

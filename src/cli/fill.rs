@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::crypto::Recipients;
-use crate::engine::answers_file::{AnswersFile, MAX_ANSWERS_BYTES, fill};
-use crate::engine::{LoadError, Summary, SystemClock, read_limited};
+use crate::engine::answers_file::{AnswersFile, FillError, MAX_ANSWERS_BYTES, fill};
+use crate::engine::{Summary, SystemClock, read_limited};
 use crate::outbox;
 
-use super::{questionnaire, site};
+use super::{CliError, questionnaire, site};
 
 #[derive(Debug, clap::Args)]
 pub struct FillArgs {
@@ -42,122 +42,93 @@ pub fn run(
     config: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> i32 {
-    let recipients = match recipients(&args.recipient, args.config.as_deref().or(config)) {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return 1;
-        }
-    };
-    let answers = &args.answers;
-    let lang = args.lang.as_deref();
-    let q = match questionnaire::load(Some(&args.questionnaire)) {
-        Ok(q) => Arc::new(q),
-        Err(e @ LoadError::Io { .. }) => {
-            let _ = writeln!(err, "error: {e}");
-            return 2;
-        }
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return 1;
-        }
-    };
-    if let Some(l) = lang
-        && !q.languages.iter().any(|x| x == l)
+) -> Result<(), CliError> {
+    let recipients = recipients(&args.recipient, args.config.as_deref().or(config))?;
+    let q = Arc::new(questionnaire::load(Some(&args.questionnaire))?);
+    if let Some(l) = &args.lang
+        && !q.languages.contains(l)
     {
-        let _ = writeln!(
-            err,
-            "error: `{l}` is not a language of {} (offered: {})",
+        return Err(CliError::invalid(format_args!(
+            "`{l}` is not a language of {} (offered: {})",
             q.id,
             q.languages.join(", ")
-        );
-        return 1;
+        )));
     }
-    let bytes = match read_limited(answers, MAX_ANSWERS_BYTES) {
-        Ok(Ok(b)) => b,
-        Ok(Err(size)) => {
-            let _ = writeln!(
-                err,
-                "{}: error: file is {size} bytes; answers files larger than {MAX_ANSWERS_BYTES} bytes are refused",
-                answers.display()
-            );
-            return 1;
-        }
-        Err(e) => {
-            let _ = writeln!(err, "{}: error: cannot read file: {e}", answers.display());
-            return 2;
-        }
-    };
-    let file = match AnswersFile::parse(&bytes) {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = writeln!(err, "{}:{e}", answers.display());
-            return 1;
-        }
-    };
-    let lang = lang.unwrap_or(q.default_language()).to_owned();
-    let session = match fill(q.clone(), file, &lang, Arc::new(SystemClock)) {
-        Ok(s) => s,
-        Err(errors) => {
-            for e in &errors {
-                let _ = writeln!(err, "{}: {e}", answers.display());
-            }
-            let n = errors.len();
-            let _ = writeln!(
-                err,
-                "{}: {n} problem{}; no summary written",
-                answers.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            return 1;
-        }
-    };
+    let file = read_answers(&args.answers)?;
+    let lang = args
+        .lang
+        .clone()
+        .unwrap_or_else(|| q.default_language().to_owned());
+    let session = fill(q, file, &lang, Arc::new(SystemClock))
+        .map_err(|errors| rejected(&args.answers, &errors))?;
     let submitted = session.now();
     let summary = Summary::build(&session, submitted);
-    let Some(dir) = args.out.clone().or_else(site::default_outbox) else {
-        let _ = writeln!(
-            err,
-            "error: no outbox folder: this system has no data folder; pass --out DIR"
-        );
-        return 2;
-    };
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
-        return 2;
-    }
+    let dir = args
+        .out
+        .clone()
+        .or_else(site::default_outbox)
+        .ok_or_else(|| {
+            CliError::failed("no outbox folder: this system has no data folder; pass --out DIR")
+        })?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failed(format_args!("cannot create {}: {e}", dir.display())))?;
     site::clean_outbox(&dir);
-    let written = outbox::write_export(
+    let path = outbox::write_export(
         &dir,
         submitted,
         outbox::SUMMARY_SUFFIX,
         summary.to_ron().as_bytes(),
         &recipients,
-    );
-    match written {
-        Ok(path) => {
-            let _ = writeln!(out, "{}", path.display());
-            if recipients.is_empty() {
-                let _ = writeln!(
-                    err,
-                    "warning: the summary is not encrypted; pass --recipient age1… or set \
-                     `recipients` in the site configuration (docs/configuration.md)"
-                );
-            }
-            0
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            2
-        }
+    )?;
+    let _ = writeln!(out, "{}", path.display());
+    if recipients.is_empty() {
+        let _ = writeln!(
+            err,
+            "warning: the summary is not encrypted; pass --recipient age1… or set \
+             `recipients` in the site configuration (docs/configuration.md)"
+        );
     }
+    Ok(())
 }
 
 /// The recipients given on the command line and the site configuration's.
-fn recipients(given: &[String], config: Option<&Path>) -> Result<Recipients, String> {
-    let given = Recipients::parse(given).map_err(|e| e.to_string())?;
-    let configured = site::config(config)
-        .map_err(|e| format!("the site configuration could not be read:\n{e}"))?
-        .recipients;
-    Ok(configured.merged(&given))
+fn recipients(given: &[String], config: Option<&Path>) -> Result<Recipients, CliError> {
+    let given = Recipients::parse(given)?;
+    Ok(site::config(config)?.recipients.merged(&given))
+}
+
+/// The answers file, read within its size limit and parsed.
+fn read_answers(path: &Path) -> Result<AnswersFile, CliError> {
+    let bytes = match read_limited(path, MAX_ANSWERS_BYTES) {
+        Ok(Ok(b)) => b,
+        Ok(Err(size)) => {
+            return Err(CliError::invalid_in(
+                path,
+                format_args!(
+                    "file is {size} bytes; answers files larger than {MAX_ANSWERS_BYTES} bytes are refused"
+                ),
+            ));
+        }
+        Err(e) => {
+            return Err(CliError::failed_in(
+                path,
+                format_args!("cannot read file: {e}"),
+            ));
+        }
+    };
+    // The parser's message starts with the line and column.
+    AnswersFile::parse(&bytes).map_err(|e| CliError::listed(format_args!("{}:{e}", path.display())))
+}
+
+/// Every rejected or missing answer, one a line by item id, then how many.
+fn rejected(answers: &Path, errors: &[FillError]) -> CliError {
+    let shown = answers.display();
+    let mut text = String::new();
+    for e in errors {
+        text.push_str(&format!("{shown}: {e}\n"));
+    }
+    let n = errors.len();
+    let s = if n == 1 { "" } else { "s" };
+    text.push_str(&format!("{shown}: {n} problem{s}; no summary written"));
+    CliError::listed(text)
 }

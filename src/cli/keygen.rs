@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::CliError;
+
 #[derive(Debug, clap::Args)]
 pub struct KeygenArgs {
     /// Where to write the identity file (it must not exist yet).
@@ -11,25 +13,14 @@ pub struct KeygenArgs {
 }
 
 /// Writes the secret identity file; prints the public recipient and where each half goes.
-pub fn run(args: &KeygenArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    match crate::crypto::generate_identity_file(&args.output, chrono::Utc::now()) {
-        Ok(recipient) => {
-            let _ = writeln!(out, "{recipient}");
-            let _ = writeln!(
-                out,
-                "Put this public key in the kiosk's site configuration (`recipients: [\"{recipient}\"]`); \
-                 keep {} on the clinicians' computer, never on the kiosk.",
-                args.output.display()
-            );
-            0
-        }
-        Err(e @ crate::crypto::CryptoError::KeyExists(_)) => {
-            let _ = writeln!(err, "error: {e}");
-            1
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            2
-        }
-    }
+pub fn run(args: &KeygenArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let recipient = crate::crypto::generate_identity_file(&args.output, chrono::Utc::now())?;
+    let _ = writeln!(out, "{recipient}");
+    let _ = writeln!(
+        out,
+        "Put this public key in the kiosk's site configuration (`recipients: [\"{recipient}\"]`); \
+         keep {} on the clinicians' computer, never on the kiosk.",
+        args.output.display()
+    );
+    Ok(())
 }

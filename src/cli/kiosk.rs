@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::engine::SystemClock;
+use crate::engine::{Questionnaire, SystemClock};
 
-use super::{questionnaire, site};
+use super::{CliError, questionnaire, site};
 
 #[derive(Debug, clap::Args)]
 pub struct KioskArgs {
@@ -27,61 +27,62 @@ pub struct KioskArgs {
     pub kiosk: bool,
 }
 
-/// Opens the patient kiosk. A questionnaire or configuration that does not load opens a
-/// staff-facing error screen with the problems rather than failing to start.
-pub fn run(args: &KioskArgs, err: &mut dyn Write) -> i32 {
-    let (config, problem) = match site::config(args.config.as_deref()) {
-        Ok(c) => (c, None),
-        Err(e) => (Config::default(), Some(e)),
-    };
-    let questionnaire = args
-        .questionnaire
-        .as_deref()
-        .or(config.questionnaire.as_deref());
-    let q = match problem {
-        Some(e) => Err(format!("The site configuration could not be read:\n\n{e}")),
-        None => questionnaire::load(questionnaire).map_err(|e| e.to_string()),
-    };
-    let q = q.and_then(|q| {
-        config
-            .offered_languages(&q.languages)
-            .map(|langs| (Arc::new(q), langs))
-            .map_err(|e| format!("The site configuration: {e}"))
-    });
+/// The questionnaire with the languages the site offers, or the problem the staff screen shows.
+type Opened = Result<(Arc<Questionnaire>, Vec<String>), String>;
+
+/// Opens the kiosk. A questionnaire or configuration that does not load opens a staff-facing
+/// error screen with the problems rather than failing to start.
+pub fn run(args: &KioskArgs, err: &mut dyn Write) -> Result<(), CliError> {
+    let (config, q) = open(args);
     let chosen = args.outbox.clone().or_else(|| config.outbox.clone());
-    // The default outbox is made on first use; a chosen one must exist (see `Kiosk::submit`).
-    if chosen.is_none()
-        && let Some(dir) = site::default_outbox()
-        && let Err(e) = std::fs::create_dir_all(&dir)
-    {
-        let _ = writeln!(
-            err,
-            "warning: cannot create the outbox {}: {e}",
-            dir.display()
-        );
-    }
-    let Some(outbox) = chosen.or_else(site::default_outbox) else {
-        let _ = writeln!(
-            err,
-            "error: this system has no data folder for the outbox; pass --outbox DIR"
-        );
-        return 2;
+    let outbox = match chosen {
+        Some(dir) => dir,
+        None => {
+            let dir = site::default_outbox().ok_or_else(|| {
+                CliError::failed("this system has no data folder for the outbox; pass --outbox DIR")
+            })?;
+            // The default outbox is made on first use; a chosen one must exist (see
+            // `Kiosk::submit`).
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                let _ = writeln!(
+                    err,
+                    "warning: cannot create the outbox {}: {e}",
+                    dir.display()
+                );
+            }
+            dir
+        }
     };
     if outbox.is_dir() {
         site::clean_outbox(&outbox);
     }
-    let kiosk_mode = args.kiosk || config.kiosk;
-    let settings = match &q {
-        Ok((_, languages)) => {
-            crate::gui::Settings::from_config(&config, languages.clone(), kiosk_mode)
-        }
-        Err(_) => crate::gui::Settings::from_config(&config, Vec::new(), kiosk_mode),
-    };
-    match crate::gui::run(q.map(|(q, _)| q), outbox, Arc::new(SystemClock), settings) {
-        Ok(()) => 0,
+    let languages = q.as_ref().map(|(_, l)| l.clone()).unwrap_or_default();
+    let settings =
+        crate::gui::Settings::from_config(&config, languages, args.kiosk || config.kiosk);
+    crate::gui::run(q.map(|(q, _)| q), outbox, Arc::new(SystemClock), settings)
+        .map_err(CliError::window)
+}
+
+/// The site configuration (the defaults when it does not load) and what the kiosk runs.
+fn open(args: &KioskArgs) -> (Config, Opened) {
+    let config = match site::config(args.config.as_deref()) {
+        Ok(c) => c,
         Err(e) => {
-            let _ = writeln!(err, "error: cannot open the window: {e}");
-            2
+            let problem = format!("The site configuration could not be read:\n\n{e}");
+            return (Config::default(), Err(problem));
         }
-    }
+    };
+    let path = args
+        .questionnaire
+        .as_deref()
+        .or(config.questionnaire.as_deref());
+    let q = questionnaire::load(path)
+        .map_err(|e| e.to_string())
+        .and_then(|q| {
+            config
+                .offered_languages(&q.languages)
+                .map(|langs| (Arc::new(q), langs))
+                .map_err(|e| format!("The site configuration: {e}"))
+        });
+    (config, q)
 }

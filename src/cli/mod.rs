@@ -1,7 +1,8 @@
 //! The command line. `main` parses arguments and calls [`run`]; everything here writes to the
 //! streams it is given, so tests can run commands in-process.
 //!
-//! One module a command, each taking its clap arguments as they are parsed.
+//! One module a command, each taking its clap arguments as they are parsed and returning a
+//! `CliError` that [`run`] prints.
 //!
 //! Exit codes: 0 success; 1 the input has problems (diagnostics, rejected answers); 2 a file
 //! could not be read or written.
@@ -11,6 +12,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod error;
 mod fill;
 mod hash_pin;
 mod keygen;
@@ -19,6 +21,8 @@ mod questionnaire;
 mod render;
 mod review;
 mod site;
+
+use error::CliError;
 
 pub use check::CheckArgs;
 pub use fill::FillArgs;
@@ -84,13 +88,18 @@ pub enum Command {
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let config = cli.kiosk.config.as_deref();
-    match &cli.command {
-        Some(Command::Check(args)) => check::run(args, out, err),
+    let done = match &cli.command {
+        // Reports each file itself, and exits with the worst it found.
+        Some(Command::Check(args)) => return check::run(args, out, err),
         Some(Command::Fill(args)) => fill::run(args, config, out, err),
-        Some(Command::Keygen(args)) => keygen::run(args, out, err),
+        Some(Command::Keygen(args)) => keygen::run(args, out),
         Some(Command::Render(args)) => render::run(args, out, err),
-        Some(Command::HashPin) => hash_pin::run(out, err),
-        Some(Command::Review(args)) => review::run(args, config, err),
+        Some(Command::HashPin) => hash_pin::run(out),
+        Some(Command::Review(args)) => review::run(args, config),
         None => kiosk::run(&cli.kiosk, err),
+    };
+    match done {
+        Ok(()) => 0,
+        Err(e) => e.report(err),
     }
 }

@@ -4,10 +4,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::engine::LoadError;
+use crate::crypto::Identities;
+use crate::export::{self, Integrity};
 use crate::outbox;
 
-use super::questionnaire;
+use super::{CliError, questionnaire};
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
@@ -47,108 +48,53 @@ pub enum RenderFormat {
 }
 
 /// Renders what `args` asks for, to standard output or to the `-o` file.
-pub fn run(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
     let text = match (args.format, &args.summary) {
         (RenderFormat::FhirQuestionnaire, Some(path)) => {
-            let _ = writeln!(
-                err,
-                "error: --format fhir-questionnaire describes a questionnaire, not a summary; drop {} (or pass --questionnaire FILE)",
+            return Err(CliError::invalid(format_args!(
+                "--format fhir-questionnaire describes a questionnaire, not a summary; drop {} (or pass --questionnaire FILE)",
                 path.display()
-            );
-            return 1;
+            )));
         }
         (RenderFormat::FhirQuestionnaire, None) => {
-            render_questionnaire(args.questionnaire.as_deref(), err)
+            let q = questionnaire::load(args.questionnaire.as_deref())?;
+            json(&export::fhir::questionnaire(&q))?
         }
         (_, _) if args.questionnaire.is_some() => {
-            let _ = writeln!(
-                err,
-                "error: --questionnaire goes with --format fhir-questionnaire; a summary carries the questions it was answered with"
-            );
-            return 1;
+            return Err(CliError::invalid(
+                "--questionnaire goes with --format fhir-questionnaire; a summary carries the questions it was answered with",
+            ));
         }
         (_, None) => {
-            let _ = writeln!(
-                err,
-                "error: name the summary to render: prescreen render SUMMARY [--format text|html|fhir]"
-            );
-            return 1;
+            return Err(CliError::invalid(
+                "name the summary to render: prescreen render SUMMARY [--format text|html|fhir]",
+            ));
         }
-        (_, Some(path)) => render_summary(path, args, err),
+        (_, Some(path)) => render_summary(path, args, err)?,
     };
-    match text {
-        Ok(text) => write_rendered(&text, args.output.as_deref(), out, err),
-        Err(code) => code,
-    }
-}
-
-/// The FHIR Questionnaire of a questionnaire file, or of the built-in one. `Err` is the exit
-/// code, the problem already reported.
-fn render_questionnaire(path: Option<&Path>, err: &mut dyn Write) -> Result<String, i32> {
-    let q = questionnaire::load(path).map_err(|e| match e {
-        LoadError::Io { .. } => {
-            let _ = writeln!(err, "error: {e}");
-            2
-        }
-        LoadError::Invalid { .. } => {
-            let _ = writeln!(err, "{e}");
-            1
-        }
-    })?;
-    crate::export::fhir::to_json(&crate::export::fhir::questionnaire(&q)).map_err(|e| {
-        let _ = writeln!(err, "error: cannot write the JSON: {e}");
-        2
-    })
+    write_rendered(&text, args.output.as_deref(), out)
 }
 
 /// A summary file as text, HTML or a FHIR QuestionnaireResponse. A summary that fails its
-/// digest check is refused unless `force` (text and HTML only: they show the warning).
-fn render_summary(path: &Path, args: &RenderArgs, err: &mut dyn Write) -> Result<String, i32> {
-    use crate::crypto::{Identities, RecordError};
-    use crate::export::{self, Integrity};
-
-    let (format, force) = (args.format, args.force);
-    let identities = Identities::load(&args.identity).map_err(|e| {
-        let _ = writeln!(err, "error: {e}");
-        2
-    })?;
+/// digest check is refused unless `--force` (text and HTML only: they show the warning).
+fn render_summary(path: &Path, args: &RenderArgs, err: &mut dyn Write) -> Result<String, CliError> {
+    let identities = Identities::load(&args.identity)?;
     // An encrypted summary is decrypted in memory; nothing readable is written unless `-o`.
-    let bytes = match crate::crypto::read_record(path, &identities) {
-        Ok(b) => b,
-        Err(RecordError::Locked) => {
-            let _ = writeln!(
-                err,
-                "{}: error: encrypted: pass --identity FILE with the clinic's key",
-                path.display()
-            );
-            return Err(1);
-        }
-        Err(e @ RecordError::Read(_)) => {
-            let _ = writeln!(err, "{}: error: {e}", path.display());
-            return Err(2);
-        }
-        Err(e) => {
-            let _ = writeln!(err, "{}: error: {e}", path.display());
-            return Err(1);
-        }
-    };
-    let (summary, integrity) = export::read(&bytes).map_err(|e| {
-        let _ = writeln!(err, "{}: error: {e}", path.display());
-        1
-    })?;
+    let bytes =
+        crate::crypto::read_record(path, &identities).map_err(|e| CliError::record(path, e))?;
+    let (summary, integrity) = export::read(&bytes).map_err(|e| CliError::invalid_in(path, e))?;
+    let fhir = args.format == RenderFormat::Fhir;
     if let Integrity::NotVerified(reason) = &integrity {
-        if !force || format == RenderFormat::Fhir {
-            let why = if format == RenderFormat::Fhir {
+        if !args.force || fhir {
+            let why = if fhir {
                 "a FHIR export cannot carry the warning, so --force does not apply"
             } else {
                 "--force renders it marked as not verified"
             };
-            let _ = writeln!(
-                err,
-                "{}: error: {reason}; not rendered ({why})",
-                path.display()
-            );
-            return Err(1);
+            return Err(CliError::invalid_in(
+                path,
+                format_args!("{reason}; not rendered ({why})"),
+            ));
         }
         let _ = writeln!(
             err,
@@ -156,57 +102,48 @@ fn render_summary(path: &Path, args: &RenderArgs, err: &mut dyn Write) -> Result
             path.display()
         );
     }
-    match format {
+    match args.format {
         RenderFormat::Text => Ok(export::text::render(&summary, &integrity)),
         RenderFormat::Html => Ok(export::html::render(&summary, &integrity)),
         RenderFormat::Fhir | RenderFormat::FhirQuestionnaire => {
-            export::fhir::to_json(&export::fhir::questionnaire_response(&summary)).map_err(|e| {
-                let _ = writeln!(err, "error: cannot write the JSON: {e}");
-                2
-            })
+            json(&export::fhir::questionnaire_response(&summary))
         }
     }
 }
 
+/// A FHIR resource as JSON text.
+fn json<T: serde::Serialize>(resource: &T) -> Result<String, CliError> {
+    export::fhir::to_json(resource)
+        .map_err(|e| CliError::failed(format_args!("cannot write the JSON: {e}")))
+}
+
 /// Standard output, or a new owner-only file written atomically (never over an existing one).
-fn write_rendered(
-    text: &str,
-    output: Option<&Path>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+fn write_rendered(text: &str, output: Option<&Path>, out: &mut dyn Write) -> Result<(), CliError> {
     let Some(path) = output else {
-        return match out.write_all(text.as_bytes()) {
-            Ok(()) => 0,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot write to standard output: {e}");
-                2
-            }
-        };
+        return out
+            .write_all(text.as_bytes())
+            .map_err(|e| CliError::failed(format_args!("cannot write to standard output: {e}")));
     };
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        let _ = writeln!(err, "error: {} is not a usable file name", path.display());
-        return 1;
+        return Err(CliError::invalid(format_args!(
+            "{} is not a usable file name",
+            path.display()
+        )));
     };
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     match outbox::write_atomic(dir, name, text.as_bytes()) {
-        Ok(_) => 0,
+        Ok(_) => Ok(()),
         Err(outbox::WriteError::Io { source, .. })
             if source.kind() == std::io::ErrorKind::AlreadyExists =>
         {
-            let _ = writeln!(
-                err,
-                "error: {} already exists and is not replaced; choose another name or remove it",
+            Err(CliError::failed(format_args!(
+                "{} already exists and is not replaced; choose another name or remove it",
                 path.display()
-            );
-            2
+            )))
         }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            2
-        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,13 +1,12 @@
 //! `prescreen review`: the clinician window on the inbox of summaries and urgent alerts.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::crypto::Identities;
 use crate::engine::SystemClock;
 
-use super::{questionnaire, site};
+use super::{CliError, questionnaire, site};
 
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
@@ -25,36 +24,20 @@ pub struct ReviewArgs {
 
 /// Opens the window on the file or folder named, or the configured outbox. `config` is the
 /// site configuration named before the subcommand, used when `args` names none.
-pub fn run(args: &ReviewArgs, config: Option<&Path>, err: &mut dyn Write) -> i32 {
-    let identities = match Identities::load(&args.identity) {
-        Ok(i) => i,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return 2;
-        }
-    };
-    let config = match site::config(args.config.as_deref().or(config)) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(err, "error: the site configuration could not be read:\n{e}");
-            return 1;
-        }
-    };
-    let Some(path) = args
+pub fn run(args: &ReviewArgs, config: Option<&Path>) -> Result<(), CliError> {
+    let identities = Identities::load(&args.identity)?;
+    let config = site::config(args.config.as_deref().or(config))?;
+    let path = args
         .path
         .clone()
         .or_else(|| config.outbox.clone())
         .or_else(site::default_outbox)
-    else {
-        let _ = writeln!(
-            err,
-            "error: this system has no data folder; name a folder or file"
-        );
-        return 2;
-    };
+        .ok_or_else(|| CliError::failed("this system has no data folder; name a folder or file"))?;
     if !path.exists() {
-        let _ = writeln!(err, "error: {} does not exist", path.display());
-        return 2;
+        return Err(CliError::failed(format_args!(
+            "{} does not exist",
+            path.display()
+        )));
     }
     // The questionnaires this installation knows: summaries from others are marked.
     let mut known = Vec::new();
@@ -66,11 +49,6 @@ pub fn run(args: &ReviewArgs, config: Option<&Path>, err: &mut dyn Write) -> i32
     {
         known.push(q.sha256);
     }
-    match crate::gui::review::run(Some(path), known, identities, Arc::new(SystemClock)) {
-        Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot open the window: {e}");
-            2
-        }
-    }
+    crate::gui::review::run(Some(path), known, identities, Arc::new(SystemClock))
+        .map_err(CliError::window)
 }
