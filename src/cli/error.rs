@@ -62,8 +62,9 @@ impl CliError {
         Self::failed(format_args!("cannot open the window: {e}"))
     }
 
-    /// A summary file that could not be had as bytes: unreadable (exit 2), or encrypted and
-    /// not opened, too large, damaged (exit 1).
+    /// A summary file that could not be had as bytes: unreadable (exit 2); encrypted with no
+    /// key given, too large, or not decrypted (exit 1). `RecordError::Locked`'s own message is
+    /// worded for the review window, so here it says what to pass.
     pub fn record(path: &Path, e: RecordError) -> Self {
         match e {
             RecordError::Locked => Self::invalid_in(
