@@ -261,3 +261,76 @@ fn hash_pin_reads_the_pin_from_stdin_and_the_example_config_loads() {
         Some("Riverside Mood Clinic")
     );
 }
+
+/// A failure is reported once, in the form every command uses: `error: …`, or `FILE: error: …`
+/// when it is about one file, on one line, with the exit code for its kind (1 the input, 2 a
+/// file that cannot be read or written) and nothing on standard output.
+#[test]
+fn a_failure_is_one_error_line_with_its_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = &write(dir.path(), "a.ron", GOOD_ANSWERS)[..];
+    let taken = &write(dir.path(), "taken", "x")[..];
+    let out = dir.path().to_str().unwrap();
+    let demo = repo("questionnaires/demo.ron");
+    let demo = demo.to_str().unwrap();
+    let missing = "/nonexistent/prescreen-test";
+    let fill = ["fill", demo, "--answers"];
+    let cases: [(Vec<&str>, i32, String); 8] = [
+        (
+            vec!["render"],
+            1,
+            "error: name the summary to render".into(),
+        ),
+        (
+            vec![
+                "render",
+                "--format",
+                "fhir-questionnaire",
+                "--questionnaire",
+                missing,
+            ],
+            2,
+            format!("error: cannot read {missing}: "),
+        ),
+        (
+            vec!["render", missing],
+            2,
+            format!("{missing}: error: cannot read the file: "),
+        ),
+        (
+            [&fill[..], &[answers, "--out", out, "--lang", "fr"]].concat(),
+            1,
+            "error: `fr` is not a language of demo".into(),
+        ),
+        (
+            [&fill[..], &[missing, "--out", out]].concat(),
+            2,
+            format!("{missing}: error: cannot read file: "),
+        ),
+        (
+            [&fill[..], &[answers, "--out", taken]].concat(),
+            2,
+            format!("error: cannot create {taken}: "),
+        ),
+        (
+            vec!["keygen", "-o", taken],
+            1,
+            format!("error: {taken} already exists"),
+        ),
+        (
+            vec!["review", "--identity", missing],
+            2,
+            format!("error: the identity file {missing} cannot be read: "),
+        ),
+    ];
+    for (args, code, start) in cases {
+        let o = prescreen(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+        assert!(
+            err.starts_with(&start) && err.ends_with('\n') && err.lines().count() == 1,
+            "{args:?}: {err:?}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+    }
+}

@@ -1,0 +1,54 @@
+//! `prescreen review`: the clinician window on the inbox of summaries and urgent alerts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::engine::SystemClock;
+use crate::storage::crypto::Identities;
+
+use super::{CliError, questionnaire, site};
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// A summary file or a folder (default: the configured outbox).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// The site configuration, for its outbox and questionnaire (default as for the kiosk).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// An identity file (from `prescreen keygen`) that opens encrypted exports; may be
+    /// given more than once.
+    #[arg(long, value_name = "FILE")]
+    pub identity: Vec<PathBuf>,
+}
+
+/// Opens the window on the file or folder named, or the configured outbox. `config` is the
+/// site configuration named before the subcommand, used when `args` names none.
+pub fn run(args: &ReviewArgs, config: Option<&Path>) -> Result<(), CliError> {
+    let identities = Identities::load(&args.identity)?;
+    let config = site::config(args.config.as_deref().or(config))?;
+    let path = args
+        .path
+        .clone()
+        .or_else(|| config.outbox.clone())
+        .or_else(site::default_outbox)
+        .ok_or_else(|| CliError::failed("this system has no data folder; name a folder or file"))?;
+    if !path.exists() {
+        return Err(CliError::failed(format_args!(
+            "{} does not exist",
+            path.display()
+        )));
+    }
+    // The questionnaires this installation knows: summaries from others are marked.
+    let mut known = Vec::new();
+    if let Ok(q) = questionnaire::load(None) {
+        known.push(q.sha256);
+    }
+    if let Some(p) = &config.questionnaire
+        && let Ok(q) = questionnaire::load(Some(p))
+    {
+        known.push(q.sha256);
+    }
+    crate::review::run(Some(path), known, identities, Arc::new(SystemClock))
+        .map_err(CliError::window)
+}
