@@ -20,7 +20,7 @@ const KETAMINE: &str = "questionnaires/ketamine_candidacy.ron";
 
 /// The summary of an answers fixture, filled at the fixed test time, written and read back as
 /// a file would be (so it carries its digest and reads as verified).
-fn fixture(name: &str) -> Summary {
+pub(crate) fn fixture(name: &str) -> Summary {
     let path = repo(&format!("tests/fixtures/answers/{name}.ron"));
     let file = AnswersFile::parse(&std::fs::read(&path).unwrap()).unwrap();
     let session = fill(
@@ -45,7 +45,7 @@ fn fixture_language(name: &str) -> String {
     ron::from_str::<Language>(&text).unwrap().language
 }
 
-fn all_fixtures() -> Vec<String> {
+pub(crate) fn all_fixtures() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(repo("tests/fixtures/answers"))
         .unwrap()
         .filter_map(|e| {

@@ -277,6 +277,16 @@ fn window(path: &Path) -> Harness<'static, ReviewApp> {
 
 /// The review window on `path`, opening encrypted exports with `identities`.
 pub(crate) fn window_with(path: &Path, identities: Identities) -> Harness<'static, ReviewApp> {
+    window_sized(path, identities, egui::Vec2::new(1280.0, 900.0))
+}
+
+/// The review window at `size`: a tall one shows a whole record without scrolling, so every
+/// label of it is on screen (and in the accessibility tree).
+fn window_sized(
+    path: &Path,
+    identities: Identities,
+    size: egui::Vec2,
+) -> Harness<'static, ReviewApp> {
     let ctx = egui::Context::default();
     let clock = Arc::new(FixedClock::new(test_time() + Span::hours(3)));
     let mut app = ReviewApp::new(
@@ -288,7 +298,7 @@ pub(crate) fn window_with(path: &Path, identities: Identities) -> Harness<'stati
     );
     app.set_reviewer("Dr Okafor");
     let mut h = Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 900.0))
+        .with_size(size)
         .build_ui_state(|ui, app: &mut ReviewApp| app.show(ui), app);
     prescreen::review::install_theme(&h.ctx);
     h.run();
@@ -530,4 +540,78 @@ fn a_summary_dropped_onto_the_window_is_listed_and_opened() {
     // Opened at once: a Spanish session shows the language and the English beside it.
     h.get_by_label("Spanish (es)");
     h.get_by_label_contains("Integrity: verified");
+}
+
+/// The window draws the same view as `prescreen render`: for every answers fixture, flags,
+/// scores and sections come in the same order, with the same integrity wording.
+#[test]
+fn the_window_and_the_text_render_agree_on_every_fixture() {
+    use prescreen::export::{Integrity as Shown, text};
+    for name in crate::export::all_fixtures() {
+        let summary = crate::export::fixture(&name);
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.summary.ron", &summary.to_ron());
+        let tall = egui::Vec2::new(1280.0, 12_000.0);
+        let mut h = window_sized(dir.path(), Identities::default(), tall);
+        wait_for(&mut h, "the record", |a| !a.rows().is_empty());
+        // The one row: its accessible name ends with its review state.
+        h.get_all_by(|n| n.label().is_some_and(|l| l.ends_with("Not reviewed")))
+            .next()
+            .unwrap()
+            .click();
+        h.run();
+        let rendered = text::render(&summary, &Shown::Verified);
+
+        // Where each part stands in the text, and where its label stands in the window.
+        let mut parts: Vec<(usize, f32, String)> = Vec::new();
+        let mut seen = |needle_in_text: String, labels: Vec<String>, what: String| {
+            let at = rendered
+                .find(&needle_in_text)
+                .unwrap_or_else(|| panic!("{name}: {what} not in the text"));
+            let y = labels
+                .iter()
+                .find_map(|l| h.query_by_label(l).map(|n| n.rect().min.y))
+                .unwrap_or_else(|| panic!("{name}: {what} not in the window"));
+            parts.push((at, y, what));
+        };
+        for f in &summary.flags {
+            let text = &f.text;
+            seen(
+                format!("] {text}\n"),
+                vec![text.clone(), format!("Urgent: {text}")],
+                format!("flag {text}"),
+            );
+        }
+        for s in &summary.scores {
+            let title = &s.title;
+            seen(
+                format!("  {title}:"),
+                vec![format!("{title}: {}", s.describe())],
+                format!("score {title}"),
+            );
+        }
+        for (n, s) in summary.sections.iter().enumerate() {
+            let title = &s.title;
+            let both = s.title_default.as_ref().map(|d| format!("{title}  ({d})"));
+            seen(
+                format!("== {}. {title}", n + 1),
+                vec![both.unwrap_or_else(|| title.clone())],
+                format!("section {title}"),
+            );
+        }
+        let mut by_text = parts.clone();
+        by_text.sort_by_key(|p| p.0);
+        let mut by_window = parts;
+        by_window.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let order =
+            |ps: &[(usize, f32, String)]| ps.iter().map(|p| p.2.clone()).collect::<Vec<_>>();
+        assert_eq!(order(&by_text), order(&by_window), "{name}");
+
+        // The integrity sentence is the text render's, word for word.
+        let integrity = rendered
+            .lines()
+            .find_map(|l| l.strip_prefix("Integrity      ✓ "))
+            .unwrap_or_else(|| panic!("{name}: no integrity line"));
+        h.get_by_label(&format!("Integrity: {integrity}"));
+    }
 }
