@@ -1,0 +1,398 @@
+//! Items and their kinds: ids, option lists and option sets, ranges, units, date bounds and
+//! repeating groups.
+//!
+//! Items are declared in one pass before any condition is read, so that every item has its index
+//! and a reference to a later item can be reported as "comes later" rather than "unknown".
+
+use super::{Validator, coding, parse_date};
+use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::model::*;
+use crate::engine::raw::*;
+
+impl<'r> Validator<'_, 'r> {
+    /// Option sets, before any item names one.
+    pub(super) fn option_sets(&mut self, raw: &'r RawQuestionnaire<'r>, id_pos: Position) {
+        for set in &raw.option_sets {
+            let at = self.pos(&set.id, id_pos);
+            if let Some((_, first)) = self.option_sets.get(set.id.as_ref()) {
+                let first = *first;
+                self.error(
+                    Code::DuplicateId,
+                    at,
+                    format!("duplicate option set id `{}`", set.id),
+                )
+                .notes
+                .push((first, "first defined here".into()));
+            } else {
+                self.option_sets.insert(set.id.as_ref(), (set, at));
+            }
+        }
+    }
+
+    pub(super) fn declare_item(
+        &mut self,
+        ri: &'r RawItem<'r>,
+        section: usize,
+        parent: Option<ItemIdx>,
+    ) -> ItemIdx {
+        let fallback = self
+            .item_pos
+            .last()
+            .copied()
+            .unwrap_or(Position { line: 1, col: 1 });
+        let at = self.pos(&ri.id, fallback);
+        let idx = ItemIdx(self.items.len());
+        if ri.id.trim().is_empty() {
+            self.error(Code::Metadata, at, "item id is empty");
+        }
+        if let Some(first) = self.item_ids.get(ri.id.as_ref()) {
+            let first = self.item_pos[first.0];
+            self.error(
+                Code::DuplicateId,
+                at,
+                format!("duplicate item id `{}`", ri.id),
+            )
+            .notes
+            .push((first, "first defined here".into()));
+        } else {
+            self.item_ids.insert(ri.id.to_string(), idx);
+        }
+        let text = self.text(&ri.text, at, "question text");
+        let help = ri.help.as_ref().map(|h| self.text(h, at, "help text"));
+        // Placeholder so children get later indices; the kind is filled in below.
+        self.items.push(Item {
+            id: ri.id.to_string(),
+            text,
+            help,
+            kind: Kind::Display,
+            required: ri.required,
+            required_if: None,
+            show_if: None,
+            can_decline: ri.can_decline,
+            code: ri.code.as_ref().map(coding),
+            section: SectionIdx(section),
+            parent,
+        });
+        self.item_pos.push(at);
+        let kind = self.kind(ri, idx, section, parent, at);
+        if matches!(kind, Kind::Display) && (ri.required || ri.required_if.is_some()) {
+            self.error(
+                Code::ItemKind,
+                at,
+                format!("display item `{}` cannot be required", ri.id),
+            );
+        }
+        self.items[idx.0].kind = kind;
+        idx
+    }
+
+    fn kind(
+        &mut self,
+        ri: &'r RawItem<'r>,
+        idx: ItemIdx,
+        section: usize,
+        parent: Option<ItemIdx>,
+        at: Position,
+    ) -> Kind {
+        let id = &ri.id;
+        match &ri.kind {
+            RawKind::YesNo { not_sure } => Kind::YesNo {
+                not_sure: *not_sure,
+            },
+            RawKind::Single {
+                options,
+                option_set,
+            } => Kind::Single {
+                options: self.options(id, options, option_set.as_ref(), at),
+            },
+            RawKind::Multiple {
+                options,
+                option_set,
+                none_of_these,
+            } => {
+                let options = self.options(id, options, option_set.as_ref(), at);
+                let none_of_these = none_of_these.as_ref().and_then(|n| {
+                    let found = options.iter().position(|o| o.value == n.as_ref());
+                    if found.is_none() {
+                        let npos = self.pos(n, at);
+                        let help = did_you_mean(n, options.iter().map(|o| o.value.as_str()));
+                        self.error(
+                            Code::UnknownChoice,
+                            npos,
+                            format!(
+                                "`none_of_these` names `{n}`, which is not an option of `{id}`"
+                            ),
+                        )
+                        .help = help;
+                    }
+                    found
+                });
+                Kind::Multiple {
+                    options,
+                    none_of_these,
+                }
+            }
+            RawKind::Integer { min, max, unit } => {
+                if let (Some(lo), Some(hi)) = (min, max)
+                    && lo > hi
+                {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("`{id}` has min {lo} above max {hi}"),
+                    );
+                }
+                Kind::Integer {
+                    min: *min,
+                    max: *max,
+                    unit: unit.as_ref().map(|u| self.text(u, at, "unit")),
+                }
+            }
+            RawKind::Decimal {
+                min,
+                max,
+                decimals,
+                unit,
+            } => {
+                if let (Some(lo), Some(hi)) = (min, max)
+                    && lo > hi
+                {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("`{id}` has min {lo} above max {hi}"),
+                    );
+                }
+                if min.is_some_and(|x| !x.is_finite()) || max.is_some_and(|x| !x.is_finite()) {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("`{id}` has a range that is not a finite number"),
+                    );
+                }
+                if *decimals > 6 {
+                    self.error(
+                        Code::ItemKind,
+                        at,
+                        format!("`{id}` asks for {decimals} decimals; at most 6 are supported"),
+                    );
+                }
+                Kind::Decimal {
+                    min: *min,
+                    max: *max,
+                    decimals: *decimals,
+                    unit: unit.as_ref().map(|u| self.text(u, at, "unit")),
+                }
+            }
+            RawKind::Measure { units, decimals } => {
+                if units.is_empty() {
+                    self.error(Code::ItemKind, at, format!("measure `{id}` has no units"));
+                }
+                if *decimals > 6 {
+                    self.error(
+                        Code::ItemKind,
+                        at,
+                        format!("`{id}` asks for {decimals} decimals; at most 6 are supported"),
+                    );
+                }
+                let mut out: Vec<Unit> = Vec::new();
+                for u in units {
+                    let upos = self.pos(&u.id, at);
+                    if out.iter().any(|x| x.id == u.id.as_ref()) {
+                        self.error(
+                            Code::DuplicateId,
+                            upos,
+                            format!("unit `{}` appears twice in `{id}`", u.id),
+                        );
+                    }
+                    if !(u.min.is_finite() && u.max.is_finite()) || u.min > u.max {
+                        self.error(
+                            Code::BadRange,
+                            upos,
+                            format!(
+                                "unit `{}` of `{id}` has min {} above max {}",
+                                u.id, u.min, u.max
+                            ),
+                        );
+                    }
+                    if !(u.factor.is_finite() && u.factor > 0.0) {
+                        self.error(
+                            Code::BadRange,
+                            upos,
+                            format!("unit `{}` has a factor that is not a positive number", u.id),
+                        );
+                    }
+                    let split = u.split.as_ref().map(|s| {
+                        if s.minor_per_major == 0 {
+                            self.error(
+                                Code::BadRange,
+                                upos,
+                                "`minor_per_major` must be at least 1",
+                            );
+                        }
+                        Split {
+                            major: self.text(&s.major, upos, "unit label"),
+                            minor: self.text(&s.minor, upos, "unit label"),
+                            minor_per_major: s.minor_per_major.max(1),
+                        }
+                    });
+                    out.push(Unit {
+                        id: u.id.to_string(),
+                        label: self.text(&u.label, upos, "unit label"),
+                        min: u.min,
+                        max: u.max,
+                        factor: u.factor,
+                        split,
+                    });
+                }
+                Kind::Measure {
+                    units: out,
+                    decimals: *decimals,
+                }
+            }
+            RawKind::Date { min, max } => {
+                let min = min.as_ref().and_then(|b| self.date_bound(b, at));
+                let max = max.as_ref().and_then(|b| self.date_bound(b, at));
+                if let (Some(DateBound::On(lo)), Some(DateBound::On(hi))) = (min, max)
+                    && lo > hi
+                {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("`{id}` has min date {lo} after max date {hi}"),
+                    );
+                }
+                Kind::Date { min, max }
+            }
+            RawKind::Text { max_len } | RawKind::LongText { max_len } => {
+                if *max_len == 0 {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("`{id}` has `max_len: 0`: nothing could be typed"),
+                    );
+                }
+                if matches!(ri.kind, RawKind::Text { .. }) {
+                    Kind::Text { max_len: *max_len }
+                } else {
+                    Kind::LongText { max_len: *max_len }
+                }
+            }
+            RawKind::Display => Kind::Display,
+            RawKind::Group { min, max, items } => {
+                if parent.is_some() {
+                    self.error(
+                        Code::ItemKind,
+                        at,
+                        format!("group `{id}` is inside another group; groups do not nest"),
+                    );
+                }
+                if min > max {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("group `{id}` has min {min} entries above max {max}"),
+                    );
+                }
+                if *max == 0 {
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!("group `{id}` allows no entries (`max: 0`)"),
+                    );
+                }
+                if items.is_empty() {
+                    self.error(Code::ItemKind, at, format!("group `{id}` has no items"));
+                }
+                let children = items
+                    .iter()
+                    .map(|c| self.declare_item(c, section, Some(idx)))
+                    .collect();
+                Kind::Group {
+                    min: *min,
+                    max: *max,
+                    items: children,
+                }
+            }
+        }
+    }
+
+    fn date_bound(&mut self, b: &RawDateBound<'_>, at: Position) -> Option<DateBound> {
+        match b {
+            RawDateBound::On(s) => match parse_date(s) {
+                Some(d) => Some(DateBound::On(d)),
+                None => {
+                    let p = self.pos(s, at);
+                    self.error(Code::ItemKind, p, format!("`{s}` is not a date"))
+                        .help = Some("write dates as `YYYY-MM-DD`".into());
+                    None
+                }
+            },
+            RawDateBound::Today => Some(DateBound::Today),
+            RawDateBound::YearsAgo(n) => Some(DateBound::YearsAgo(*n)),
+        }
+    }
+
+    fn options(
+        &mut self,
+        item: &str,
+        inline: &'r [RawChoice<'r>],
+        set: Option<&Str<'r>>,
+        at: Position,
+    ) -> Vec<Choice> {
+        let raw: &[RawChoice<'_>] = match (inline.is_empty(), set) {
+            (false, Some(s)) => {
+                let p = self.pos(s, at);
+                self.error(
+                    Code::ItemKind,
+                    p,
+                    format!("`{item}` has both `options` and `option_set`"),
+                )
+                .help = Some("keep one of them".into());
+                inline
+            }
+            (false, None) => inline,
+            (true, Some(s)) => match self.option_sets.get(s.as_ref()) {
+                Some((set, _)) => &set.options,
+                None => {
+                    let p = self.pos(s, at);
+                    let help = did_you_mean(s, self.option_sets.keys().copied());
+                    self.error(
+                        Code::UnknownReference,
+                        p,
+                        format!("unknown option set `{s}`"),
+                    )
+                    .help = help;
+                    &[]
+                }
+            },
+            (true, None) => {
+                self.error(
+                    Code::ItemKind,
+                    at,
+                    format!("choice item `{item}` has no options"),
+                )
+                .help = Some("add `options: [...]` or `option_set: \"…\"`".into());
+                &[]
+            }
+        };
+        let mut out: Vec<Choice> = Vec::new();
+        for c in raw {
+            let p = self.pos(&c.value, at);
+            if out.iter().any(|o| o.value == c.value.as_ref()) {
+                self.error(
+                    Code::DuplicateId,
+                    p,
+                    format!("option `{}` appears twice in `{item}`", c.value),
+                );
+            }
+            out.push(Choice {
+                value: c.value.to_string(),
+                text: self.text(&c.text, p, "option text"),
+                score: c.score,
+                code: c.code.as_ref().map(coding),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,227 @@
+//! Validation: raw structs → resolved [`Questionnaire`], collecting every problem in one pass.
+//!
+//! The validator never stops at the first problem: an author fixing a questionnaire should see
+//! all of them at once. It returns the model only when there are no diagnostics at all, so a
+//! questionnaire that loads cannot fail at run time (a kiosk never meets a dangling reference).
+//!
+//! Positions come from the borrowed `Cow` strings in the raw structs (see [`super::raw`]): the
+//! offset of a reference inside the source text is its position. Where a string had escapes and
+//! was copied, the nearest enclosing id's position is used instead.
+//!
+//! The checks are grouped by what they look at, one module each: [`meta`] (metadata, languages,
+//! texts), [`items`] (items and their kinds), [`conditions`] (references inside conditions),
+//! [`scores`] (scores and bands), [`rules`] (flags, safety rules, identity) and [`reach`] (what
+//! can never be shown or raised). This module holds the flow that runs them in order and the
+//! position helpers they share.
+
+mod conditions;
+mod items;
+mod meta;
+mod reach;
+mod rules;
+mod scores;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::diagnostic::{Code, Diagnostic, LineIndex, Position};
+use super::model::*;
+use super::raw::*;
+
+pub(crate) fn validate(
+    src: &str,
+    raw: &RawQuestionnaire<'_>,
+    sha256: String,
+) -> Result<Questionnaire, Vec<Diagnostic>> {
+    let mut v = Validator {
+        src,
+        lines: LineIndex::new(src),
+        diags: Vec::new(),
+        languages: Vec::new(),
+        item_ids: HashMap::new(),
+        items: Vec::new(),
+        item_pos: Vec::new(),
+        option_sets: HashMap::new(),
+        score_ids: HashMap::new(),
+    };
+    let q = v.questionnaire(raw, sha256);
+    let mut diags = v.diags;
+    if diags.is_empty() {
+        Ok(q)
+    } else {
+        diags.sort_by_key(|d| (d.position, d.code));
+        diags.dedup();
+        Err(diags)
+    }
+}
+
+/// One validation run: the source (for positions), the diagnostics so far, and the tables that
+/// later checks resolve references against.
+struct Validator<'s, 'r> {
+    src: &'s str,
+    lines: LineIndex<'s>,
+    diags: Vec<Diagnostic>,
+    languages: Vec<String>,
+    item_ids: HashMap<String, ItemIdx>,
+    items: Vec<Item>,
+    item_pos: Vec<Position>,
+    option_sets: HashMap<&'r str, (&'r RawOptionSet<'r>, Position)>,
+    score_ids: HashMap<String, ScoreIdx>,
+}
+
+/// Where a condition sits, which decides what it may refer to.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// `show_if` / `required_if` of the item at this index (or a section starting before it):
+    /// only earlier items, and group siblings only from inside the same group.
+    Before { at: usize, group: Option<ItemIdx> },
+    /// Flags and safety rules: any top-level item, in any order.
+    Anywhere,
+}
+
+impl<'r> Validator<'_, 'r> {
+    fn error(&mut self, code: Code, at: Position, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(code, at, message));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    /// The position of a borrowed string in the source: its opening quote. Copied strings (ones
+    /// with escapes) have no position of their own; `fallback` is used.
+    fn pos(&self, s: &Str<'_>, fallback: Position) -> Position {
+        let Cow::Borrowed(b) = &s.0 else {
+            return fallback;
+        };
+        let start = self.src.as_ptr() as usize;
+        let p = b.as_ptr() as usize;
+        if p < start || p > start + self.src.len() {
+            return fallback;
+        }
+        let mut offset = p - start;
+        if offset > 0 && self.src.as_bytes().get(offset - 1) == Some(&b'"') {
+            offset -= 1;
+        }
+        self.lines.position(offset)
+    }
+
+    fn text_pos(&self, t: &RawText<'_>, fallback: Position) -> Position {
+        t.keys().next().map_or(fallback, |k| self.pos(k, fallback))
+    }
+
+    fn questionnaire(&mut self, raw: &'r RawQuestionnaire<'r>, sha256: String) -> Questionnaire {
+        let top = Position { line: 1, col: 1 };
+        let id_pos = self.pos(&raw.id, top);
+        self.metadata(raw, id_pos);
+        self.languages(raw, id_pos);
+        let title = self.text(&raw.title, id_pos, "questionnaire title");
+        let answer_labels = self.answer_labels(raw, id_pos);
+
+        self.option_sets(raw, id_pos);
+
+        // Pass 1: every item gets its index, so pass 2 can resolve references in any direction
+        // and say "comes later" rather than "unknown".
+        let mut section_ids: HashMap<&str, Position> = HashMap::new();
+        let mut sections = Vec::new();
+        for (s, rs) in raw.sections.iter().enumerate() {
+            let at = self.pos(&rs.id, id_pos);
+            if let Some(first) = section_ids.get(rs.id.as_ref()) {
+                let first = *first;
+                self.error(
+                    Code::DuplicateId,
+                    at,
+                    format!("duplicate section id `{}`", rs.id),
+                )
+                .notes
+                .push((first, "first defined here".into()));
+            } else {
+                section_ids.insert(rs.id.as_ref(), at);
+            }
+            if rs.items.is_empty() {
+                self.error(
+                    Code::ItemKind,
+                    at,
+                    format!("section `{}` has no items", rs.id),
+                );
+            }
+            let title = self.text(&rs.title, at, "section title");
+            let code = rs.code.as_ref().map(coding);
+            let items = rs
+                .items
+                .iter()
+                .map(|ri| self.declare_item(ri, s, None))
+                .collect();
+            sections.push(Section {
+                id: rs.id.to_string(),
+                title,
+                show_if: None,
+                code,
+                items,
+            });
+        }
+
+        // Pass 2: conditions, now that every id is known.
+        for (s, rs) in raw.sections.iter().enumerate() {
+            let at = self.pos(&rs.id, id_pos);
+            let first_item = sections[s].items.first().map_or(self.items.len(), |i| i.0);
+            sections[s].show_if = rs.show_if.as_ref().map(|c| {
+                self.condition(
+                    c,
+                    Scope::Before {
+                        at: first_item,
+                        group: None,
+                    },
+                    at,
+                    None,
+                )
+            });
+            for (ri, idx) in rs.items.iter().zip(sections[s].items.clone()) {
+                self.item_conditions(ri, idx);
+            }
+        }
+
+        let scores = raw
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(n, rs)| self.score(rs, n, id_pos))
+            .collect::<Vec<_>>();
+
+        let (flags, safety) = self.rules(raw, &scores, id_pos);
+        let identity = self.identity(raw, id_pos);
+        let q = Questionnaire {
+            id: raw.id.to_string(),
+            version: raw.version.to_string(),
+            languages: self.languages.clone(),
+            title,
+            attribution: raw.attribution.clone(),
+            identity,
+            answer_labels,
+            sections,
+            items: std::mem::take(&mut self.items),
+            scores,
+            flags,
+            safety,
+            sha256,
+        };
+        if self.diags.is_empty() {
+            self.reachability(raw, &q);
+        }
+        q
+    }
+}
+
+/// A code as the model stores it (codes are copied through unchecked: the system decides).
+fn coding(c: &RawCode<'_>) -> Coding {
+    Coding {
+        system: c.system.to_string(),
+        code: c.code.to_string(),
+        display: c.display.clone(),
+    }
+}
+
+/// Dates in a questionnaire are written `YYYY-MM-DD`.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}

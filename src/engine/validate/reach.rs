@@ -1,0 +1,216 @@
+//! Reachability: items that can never be shown and flags or safety rules that can never fire.
+//!
+//! The analysis is conservative: it reports only what surely cannot happen (a condition on an
+//! item that is never shown, a number outside an item's range, two different `Equals` on one
+//! item inside an `All`, an empty `Any`). It runs only on an otherwise clean questionnaire, since
+//! it reads the resolved model.
+
+use super::Validator;
+use crate::engine::diagnostic::{Code, Position};
+use crate::engine::model::*;
+use crate::engine::raw::*;
+
+impl Validator<'_, '_> {
+    /// Items that can never be shown and flags that can never be raised, where a simple
+    /// analysis can tell: conditions on items that are never shown, numbers outside an item's
+    /// range, contradictory `All`s, empty `Any`s. Runs only on an otherwise clean questionnaire.
+    pub(super) fn reachability(&mut self, raw: &RawQuestionnaire<'_>, q: &Questionnaire) {
+        let mut never = vec![false; q.items.len()];
+        for (s, section) in q.sections.iter().enumerate() {
+            let section_never = section
+                .show_if
+                .as_ref()
+                .is_some_and(|c| !can_be_true(q, c, &never));
+            if section_never {
+                let at = self.pos(&raw.sections[s].id, Position::default());
+                self.error(
+                    Code::Unreachable,
+                    at,
+                    format!(
+                        "section `{}` can never be shown: its `show_if` is never true",
+                        section.id
+                    ),
+                );
+            }
+            for &i in &section.items {
+                self.mark_never(q, i, section_never, &mut never);
+            }
+        }
+        for (f, raw_f) in q.flags.iter().zip(&raw.flags) {
+            if !can_be_true(q, &f.when, &never) {
+                let at = self.pos(&raw_f.id, Position::default());
+                self.error(
+                    Code::Unreachable,
+                    at,
+                    format!(
+                        "flag `{}` can never be raised: its `when` is never true",
+                        f.id
+                    ),
+                );
+            }
+        }
+        for (s, raw_s) in q.safety.iter().zip(&raw.safety) {
+            if !can_be_true(q, &s.when, &never) {
+                let at = self.pos(&raw_s.id, Position::default());
+                self.error(
+                    Code::Unreachable,
+                    at,
+                    format!(
+                        "safety rule `{}` can never fire: its `when` is never true",
+                        s.id
+                    ),
+                );
+            }
+        }
+    }
+
+    fn mark_never(
+        &mut self,
+        q: &Questionnaire,
+        i: ItemIdx,
+        parent_never: bool,
+        never: &mut [bool],
+    ) {
+        let item = &q.items[i.0];
+        let own = item
+            .show_if
+            .as_ref()
+            .is_some_and(|c| !can_be_true(q, c, never));
+        if own && !parent_never {
+            let at = self.item_pos[i.0];
+            self.error(
+                Code::Unreachable,
+                at,
+                format!(
+                    "item `{}` can never be shown: its `show_if` is never true",
+                    item.id
+                ),
+            );
+        }
+        never[i.0] = parent_never || own;
+        if let Kind::Group { items, .. } = &item.kind {
+            for &c in items {
+                self.mark_never(q, c, never[i.0], never);
+            }
+        }
+    }
+}
+
+/// Conservative: `false` only when the condition surely cannot hold.
+fn can_be_true(q: &Questionnaire, c: &Condition, never: &[bool]) -> bool {
+    match c {
+        Condition::Answered(i) | Condition::AnyOf(i, _) => !never[i.0],
+        Condition::Equals(i, v) => {
+            if never[i.0] {
+                return false;
+            }
+            match v {
+                Value::Number(n) => number_in_range(&q.items[i.0].kind, *n).unwrap_or(true),
+                _ => true,
+            }
+        }
+        Condition::Compare(a, cmp, b) => {
+            for e in [a, b] {
+                if let Expr::Value(i) | Expr::Age(i) | Expr::Count(i) = e
+                    && never[i.0]
+                {
+                    return false;
+                }
+                if let Expr::Score(s) = e
+                    && q.scores[s.0].items.iter().any(|i| never[i.0])
+                {
+                    return false;
+                }
+            }
+            match (range_of(q, a), range_of(q, b)) {
+                (Some((alo, ahi)), Some((blo, bhi))) => match cmp {
+                    Cmp::Lt => alo < bhi,
+                    Cmp::Le => alo <= bhi,
+                    Cmp::Gt => ahi > blo,
+                    Cmp::Ge => ahi >= blo,
+                },
+                _ => true,
+            }
+        }
+        Condition::InBand(s, _) => !q.scores[s.0].items.iter().any(|i| never[i.0]),
+        Condition::All(cs) => cs.iter().all(|c| can_be_true(q, c, never)) && !contradicts(cs),
+        Condition::Any(cs) => cs.iter().any(|c| can_be_true(q, c, never)),
+        Condition::Not(inner) => !always_true(inner),
+    }
+}
+
+fn always_true(c: &Condition) -> bool {
+    match c {
+        Condition::All(cs) => cs.iter().all(always_true),
+        Condition::Not(inner) => matches!(**inner, Condition::Any(ref cs) if cs.is_empty()),
+        _ => false,
+    }
+}
+
+/// Two `Equals` on the same single-valued item with different values.
+fn contradicts(cs: &[Condition]) -> bool {
+    let mut seen: Vec<(ItemIdx, &Value)> = Vec::new();
+    for c in cs {
+        if let Condition::Equals(i, v) = c
+            && !matches!(v, Value::Choice(_))
+        {
+            if seen.iter().any(|(j, w)| j == i && *w != v) {
+                return true;
+            }
+            seen.push((*i, v));
+        }
+    }
+    false
+}
+
+/// The numeric range an expression can take, where known.
+fn range_of(q: &Questionnaire, e: &Expr) -> Option<(f64, f64)> {
+    match e {
+        Expr::Number(n) => Some((*n, *n)),
+        Expr::Value(i) => match &q.items[i.0].kind {
+            Kind::Integer { min, max, .. } => Some((
+                min.map_or(f64::NEG_INFINITY, |x| x as f64),
+                max.map_or(f64::INFINITY, |x| x as f64),
+            )),
+            Kind::Decimal { min, max, .. } => Some((
+                min.unwrap_or(f64::NEG_INFINITY),
+                max.unwrap_or(f64::INFINITY),
+            )),
+            _ => None,
+        },
+        Expr::Count(i) => match &q.items[i.0].kind {
+            Kind::Group { max, .. } => Some((0.0, f64::from(*max))),
+            _ => None,
+        },
+        Expr::Score(s) => {
+            let max: u32 = q.scores[s.0]
+                .items
+                .iter()
+                .filter_map(|i| {
+                    q.items[i.0]
+                        .kind
+                        .options()
+                        .iter()
+                        .filter_map(|o| o.score)
+                        .max()
+                })
+                .sum();
+            Some((0.0, f64::from(max)))
+        }
+        _ => None,
+    }
+}
+
+fn number_in_range(kind: &Kind, n: f64) -> Option<bool> {
+    match kind {
+        Kind::Integer { min, max, .. } => Some(
+            n.fract() == 0.0
+                && min.is_none_or(|m| n >= m as f64)
+                && max.is_none_or(|m| n <= m as f64),
+        ),
+        Kind::Decimal { min, max, .. } => {
+            Some(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,145 @@
+//! Flags, safety rules and the identity items.
+//!
+//! Flags and safety rules share one id space: no flag may have a safety rule's id. Identity items
+//! are the answers that name the patient (name, date of birth), shown at the top of the summary,
+//! so they must be text or dates.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Scope, Validator};
+use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::model::*;
+use crate::engine::raw::*;
+
+impl Validator<'_, '_> {
+    pub(super) fn rules(
+        &mut self,
+        raw: &RawQuestionnaire<'_>,
+        scores: &[Score],
+        top: Position,
+    ) -> (Vec<Flag>, Vec<SafetyRule>) {
+        // Band names for `InBand` are looked up here, where the scores exist.
+        let bands: HashMap<usize, Vec<String>> = scores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.bands.iter().map(|b| b.id.clone()).collect()))
+            .collect();
+        let mut seen: BTreeMap<String, Position> = BTreeMap::new();
+        let mut flags = Vec::new();
+        for f in &raw.flags {
+            let at = self.pos(&f.id, top);
+            self.unique_rule(&mut seen, &f.id, at, "flag");
+            if f.text.trim().is_empty() || f.source.trim().is_empty() {
+                self.error(
+                    Code::Metadata,
+                    at,
+                    format!("flag `{}` needs a `text` and a `source`", f.id),
+                );
+            }
+            let when = self.rule_condition(&f.when, at, &bands);
+            flags.push(Flag {
+                id: f.id.to_string(),
+                level: match f.level {
+                    RawLevel::Review => Level::Review,
+                    RawLevel::Urgent => Level::Urgent,
+                },
+                when,
+                text: f.text.clone(),
+                source: f.source.clone(),
+            });
+        }
+        let mut safety = Vec::new();
+        for s in &raw.safety {
+            let at = self.pos(&s.id, top);
+            self.unique_rule(&mut seen, &s.id, at, "safety rule");
+            let when = self.rule_condition(&s.when, at, &bands);
+            safety.push(SafetyRule {
+                id: s.id.to_string(),
+                when,
+                message: self.text(&s.message, at, "safety message"),
+                alert: s.alert.clone(),
+            });
+        }
+        (flags, safety)
+    }
+
+    fn unique_rule(
+        &mut self,
+        seen: &mut BTreeMap<String, Position>,
+        id: &str,
+        at: Position,
+        what: &str,
+    ) {
+        if let Some(first) = seen.get(id) {
+            let first = *first;
+            self.error(Code::DuplicateId, at, format!("duplicate {what} id `{id}`"))
+                .notes
+                .push((first, "first defined here".into()));
+        } else {
+            seen.insert(id.to_owned(), at);
+        }
+    }
+
+    fn rule_condition(
+        &mut self,
+        c: &RawCondition<'_>,
+        at: Position,
+        bands: &HashMap<usize, Vec<String>>,
+    ) -> Condition {
+        // `InBand` needs band names; resolve those first, then everything else as usual.
+        if let RawCondition::InBand(s, band) = c {
+            let Some(si) = self.score_ref(s, Scope::Anywhere, at) else {
+                return Condition::Any(Vec::new());
+            };
+            let names = bands.get(&si.0).cloned().unwrap_or_default();
+            return match names.iter().position(|b| b == band.as_ref()) {
+                Some(b) => Condition::InBand(si, b),
+                None => {
+                    let p = self.pos(band, at);
+                    let help = did_you_mean(band, names.iter().map(String::as_str));
+                    self.error(
+                        Code::UnknownReference,
+                        p,
+                        format!("score `{s}` has no band `{band}`"),
+                    )
+                    .help = help;
+                    Condition::Any(Vec::new())
+                }
+            };
+        }
+        match c {
+            RawCondition::All(cs) => Condition::All(
+                cs.iter()
+                    .map(|c| self.rule_condition(c, at, bands))
+                    .collect(),
+            ),
+            RawCondition::Any(cs) => Condition::Any(
+                cs.iter()
+                    .map(|c| self.rule_condition(c, at, bands))
+                    .collect(),
+            ),
+            RawCondition::Not(c) => Condition::Not(Box::new(self.rule_condition(c, at, bands))),
+            _ => self.condition(c, Scope::Anywhere, at, None),
+        }
+    }
+
+    pub(super) fn identity(&mut self, raw: &RawQuestionnaire<'_>, top: Position) -> Vec<ItemIdx> {
+        let mut out = Vec::new();
+        for r in &raw.identity {
+            let Some(i) = self.item_ref(r, Scope::Anywhere, top, None) else {
+                continue;
+            };
+            if !matches!(self.items[i.0].kind, Kind::Text { .. } | Kind::Date { .. }) {
+                let p = self.pos(r, top);
+                let msg = format!(
+                    "identity item `{r}` is {}; identity items are text or dates",
+                    self.items[i.0].kind.describe()
+                );
+                self.error(Code::TypeMismatch, p, msg);
+                continue;
+            }
+            out.push(i);
+        }
+        out
+    }
+}
