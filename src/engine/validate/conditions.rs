@@ -23,15 +23,16 @@ impl<'r> Validator<'_, 'r> {
     pub(super) fn item_conditions(&mut self, ri: &'r RawItem<'r>, idx: ItemIdx) {
         let at = self.item_pos[idx.0];
         let group = self.items[idx.0].parent;
-        let scope = Scope::Before { at: idx.0, group };
-        let show_if = ri
-            .show_if
-            .as_ref()
-            .map(|c| self.condition(c, scope, at, Some(idx)));
+        let scope = Scope::Before {
+            at: idx.0,
+            group,
+            owner: Some(idx),
+        };
+        let show_if = ri.show_if.as_ref().map(|c| self.condition(c, scope, at));
         let required_if = ri
             .required_if
             .as_ref()
-            .map(|c| self.condition(c, scope, at, Some(idx)));
+            .map(|c| self.condition(c, scope, at));
         self.items[idx.0].show_if = show_if;
         self.items[idx.0].required_if = required_if;
         if let RawKind::Group { items, .. } = &ri.kind
@@ -46,13 +47,7 @@ impl<'r> Validator<'_, 'r> {
     }
 
     /// Resolves a reference to an item, checking scope and order.
-    pub(super) fn item_ref(
-        &mut self,
-        r: &Str<'_>,
-        scope: Scope,
-        at: Position,
-        owner: Option<ItemIdx>,
-    ) -> Option<ItemIdx> {
+    pub(super) fn item_ref(&mut self, r: &Str<'_>, scope: Scope, at: Position) -> Option<ItemIdx> {
         let p = self.pos(r, at);
         let Some(&idx) = self.item_ids.get(r.as_ref()) else {
             let help = did_you_mean(r, self.item_ids.keys().map(String::as_str));
@@ -62,7 +57,11 @@ impl<'r> Validator<'_, 'r> {
         };
         let target_group = self.items[idx.0].parent;
         match scope {
-            Scope::Before { at: here, group } => {
+            Scope::Before {
+                at: here,
+                group,
+                owner,
+            } => {
                 if owner == Some(idx) {
                     self.error(
                         Code::ForwardReference,
@@ -113,17 +112,16 @@ impl<'r> Validator<'_, 'r> {
         c: &RawCondition<'_>,
         scope: Scope,
         at: Position,
-        owner: Option<ItemIdx>,
     ) -> Condition {
         // A placeholder keeps the shape when a reference fails; the model is discarded anyway.
         let never = || Condition::Any(Vec::new());
         match c {
-            RawCondition::Answered(r) => match self.item_ref(r, scope, at, owner) {
+            RawCondition::Answered(r) => match self.item_ref(r, scope, at) {
                 Some(i) => Condition::Answered(i),
                 None => never(),
             },
             RawCondition::Equals(r, value) => {
-                let Some(i) = self.item_ref(r, scope, at, owner) else {
+                let Some(i) = self.item_ref(r, scope, at) else {
                     return never();
                 };
                 let p = self.pos(r, at);
@@ -133,7 +131,7 @@ impl<'r> Validator<'_, 'r> {
                 }
             }
             RawCondition::AnyOf(r, values) => {
-                let Some(i) = self.item_ref(r, scope, at, owner) else {
+                let Some(i) = self.item_ref(r, scope, at) else {
                     return never();
                 };
                 let p = self.pos(r, at);
@@ -172,27 +170,23 @@ impl<'r> Validator<'_, 'r> {
                 }
                 Condition::AnyOf(i, out)
             }
-            RawCondition::Lt(a, b) => self.compare(a, Cmp::Lt, b, scope, at, owner),
-            RawCondition::Le(a, b) => self.compare(a, Cmp::Le, b, scope, at, owner),
-            RawCondition::Gt(a, b) => self.compare(a, Cmp::Gt, b, scope, at, owner),
-            RawCondition::Ge(a, b) => self.compare(a, Cmp::Ge, b, scope, at, owner),
+            RawCondition::Lt(a, b) => self.compare(a, Cmp::Lt, b, scope, at),
+            RawCondition::Le(a, b) => self.compare(a, Cmp::Le, b, scope, at),
+            RawCondition::Gt(a, b) => self.compare(a, Cmp::Gt, b, scope, at),
+            RawCondition::Ge(a, b) => self.compare(a, Cmp::Ge, b, scope, at),
             RawCondition::InBand(s, _) => {
                 // Flags and safety rules resolve `InBand` in `rule_condition`, where band names
                 // are known; here (show_if / required_if) `score_ref` reports it as misplaced.
                 let _ = self.score_ref(s, scope, at);
                 never()
             }
-            RawCondition::All(cs) => Condition::All(
-                cs.iter()
-                    .map(|c| self.condition(c, scope, at, owner))
-                    .collect(),
-            ),
-            RawCondition::Any(cs) => Condition::Any(
-                cs.iter()
-                    .map(|c| self.condition(c, scope, at, owner))
-                    .collect(),
-            ),
-            RawCondition::Not(c) => Condition::Not(Box::new(self.condition(c, scope, at, owner))),
+            RawCondition::All(cs) => {
+                Condition::All(cs.iter().map(|c| self.condition(c, scope, at)).collect())
+            }
+            RawCondition::Any(cs) => {
+                Condition::Any(cs.iter().map(|c| self.condition(c, scope, at)).collect())
+            }
+            RawCondition::Not(c) => Condition::Not(Box::new(self.condition(c, scope, at))),
         }
     }
 
@@ -292,10 +286,9 @@ impl<'r> Validator<'_, 'r> {
         b: &RawExpr<'_>,
         scope: Scope,
         at: Position,
-        owner: Option<ItemIdx>,
     ) -> Condition {
-        let ea = self.expr(a, scope, at, owner);
-        let eb = self.expr(b, scope, at, owner);
+        let ea = self.expr(a, scope, at);
+        let eb = self.expr(b, scope, at);
         match (ea, eb) {
             (Some((ea, ta, pa)), Some((eb, tb, _))) => {
                 if ta != tb {
@@ -321,7 +314,6 @@ impl<'r> Validator<'_, 'r> {
         e: &RawExpr<'_>,
         scope: Scope,
         at: Position,
-        owner: Option<ItemIdx>,
     ) -> Option<(Expr, ExprType, Position)> {
         match e {
             RawExpr::Number(n) => Some((Expr::Number(*n), ExprType::Number, at)),
@@ -338,7 +330,7 @@ impl<'r> Validator<'_, 'r> {
                 }
             }
             RawExpr::Value(r) => {
-                let i = self.item_ref(r, scope, at, owner)?;
+                let i = self.item_ref(r, scope, at)?;
                 let p = self.pos(r, at);
                 let item = &self.items[i.0];
                 match item.kind {
@@ -357,21 +349,16 @@ impl<'r> Validator<'_, 'r> {
                 }
             }
             RawExpr::Age(r) => {
-                let (i, p) =
-                    self.item_of_kind(r, scope, at, owner, "`Age` needs a date item", |k| {
-                        matches!(k, Kind::Date { .. })
-                    })?;
+                let (i, p) = self.item_of_kind(r, scope, at, "`Age` needs a date item", |k| {
+                    matches!(k, Kind::Date { .. })
+                })?;
                 Some((Expr::Age(i), ExprType::Number, p))
             }
             RawExpr::Count(r) => {
-                let (i, p) = self.item_of_kind(
-                    r,
-                    scope,
-                    at,
-                    owner,
-                    "`Count` needs a repeating group",
-                    |k| matches!(k, Kind::Group { .. }),
-                )?;
+                let (i, p) =
+                    self.item_of_kind(r, scope, at, "`Count` needs a repeating group", |k| {
+                        matches!(k, Kind::Group { .. })
+                    })?;
                 Some((Expr::Count(i), ExprType::Number, p))
             }
             RawExpr::Score(s) => {
@@ -388,11 +375,10 @@ impl<'r> Validator<'_, 'r> {
         r: &Str<'_>,
         scope: Scope,
         at: Position,
-        owner: Option<ItemIdx>,
         needs: &str,
         ok: impl Fn(&Kind) -> bool,
     ) -> Option<(ItemIdx, Position)> {
-        let i = self.item_ref(r, scope, at, owner)?;
+        let i = self.item_ref(r, scope, at)?;
         let p = self.pos(r, at);
         let kind = &self.items[i.0].kind;
         if !ok(kind) {

@@ -74,9 +74,14 @@ struct Validator<'s, 'r> {
 /// Where a condition sits, which decides what it may refer to.
 #[derive(Clone, Copy)]
 enum Scope {
-    /// `show_if` / `required_if` of the item at this index (or a section starting before it):
-    /// only earlier items, and group siblings only from inside the same group.
-    Before { at: usize, group: Option<ItemIdx> },
+    /// `show_if` / `required_if` of an item (`owner`) or of a section whose first item is at
+    /// index `at`: only items before `at`, and group siblings only from inside the same group.
+    /// An item's own id is reported as a cycle rather than as coming later.
+    Before {
+        at: usize,
+        group: Option<ItemIdx>,
+        owner: Option<ItemIdx>,
+    },
     /// Flags and safety rules: any top-level item, in any order.
     Anywhere,
 }
@@ -171,9 +176,9 @@ impl<'r> Validator<'_, 'r> {
                     Scope::Before {
                         at: first_item,
                         group: None,
+                        owner: None,
                     },
                     at,
-                    None,
                 )
             });
             for (ri, idx) in rs.items.iter().zip(sections[s].items.clone()) {

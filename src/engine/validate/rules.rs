@@ -119,14 +119,14 @@ impl Validator<'_, '_> {
                     .collect(),
             ),
             RawCondition::Not(c) => Condition::Not(Box::new(self.rule_condition(c, at, bands))),
-            _ => self.condition(c, Scope::Anywhere, at, None),
+            _ => self.condition(c, Scope::Anywhere, at),
         }
     }
 
     pub(super) fn identity(&mut self, raw: &RawQuestionnaire<'_>, top: Position) -> Vec<ItemIdx> {
         let mut out = Vec::new();
         for r in &raw.identity {
-            let Some(i) = self.item_ref(r, Scope::Anywhere, top, None) else {
+            let Some(i) = self.item_ref(r, Scope::Anywhere, top) else {
                 continue;
             };
             if !matches!(self.items[i.0].kind, Kind::Text { .. } | Kind::Date { .. }) {

@@ -24,7 +24,7 @@ impl Validator<'_, '_> {
         let mut items = Vec::new();
         let mut possible_max: u32 = 0;
         for r in &rs.items {
-            let Some(i) = self.item_ref(r, Scope::Anywhere, at, None) else {
+            let Some(i) = self.item_ref(r, Scope::Anywhere, at) else {
                 continue;
             };
             let p = self.pos(r, at);
