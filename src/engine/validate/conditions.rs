@@ -389,3 +389,66 @@ impl<'r> Validator<'_, 'r> {
         Some((i, p))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Code, Diagnostic, Questionnaire};
+
+    /// A questionnaire with a two-item score `phq` (bands `low` 0–2, `high` 3–6), a later item
+    /// with `show_if`, and a flag with `when`.
+    fn with(show_if: &str, when: &str) -> Result<Questionnaire, Vec<Diagnostic>> {
+        let src = format!(
+            r#"Questionnaire(id: "q", version: "1.0.0", languages: ["en"], title: {{"en": "Q"}},
+            option_sets: [OptionSet(id: "f", options: [
+                Choice(value: "0", text: {{"en": "No"}}, score: 0),
+                Choice(value: "3", text: {{"en": "Yes"}}, score: 3),
+            ])],
+            sections: [Section(id: "s", title: {{"en": "S"}}, items: [
+                Item(id: "a", text: {{"en": "A"}}, kind: Single(option_set: "f")),
+                Item(id: "b", text: {{"en": "B"}}, kind: Single(option_set: "f")),
+                Item(id: "c", text: {{"en": "C"}}, kind: YesNo(), show_if: {show_if}),
+            ])],
+            scores: [Score(id: "phq", title: "PHQ", items: ["a", "b"], bands: [
+                Band(id: "low", min: 0, max: 2, label: "low"),
+                Band(id: "high", min: 3, max: 6, label: "high"),
+            ])],
+            flags: [Flag(id: "f", level: Review, when: {when}, text: "T", source: "S")],
+            )"#
+        );
+        Questionnaire::from_bytes(src.as_bytes())
+    }
+
+    #[test]
+    fn a_band_is_resolved_anywhere_in_a_flag() {
+        let q = with(
+            r#"Answered("a")"#,
+            r#"Not(Any([Answered("a"), All([InBand("phq", "high")])]))"#,
+        );
+        let q = match q {
+            Ok(q) => q,
+            Err(d) => panic!("{d:?}"),
+        };
+        let text = format!("{:?}", q.flags[0].when);
+        assert!(text.contains("InBand(ScoreIdx(0), 1)"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_band_is_reported_with_a_suggestion() {
+        let d = with(r#"Answered("a")"#, r#"All([InBand("phq", "hgh")])"#).unwrap_err();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::UnknownReference);
+        assert_eq!(d[0].message, "score `phq` has no band `hgh`");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `high`?"));
+    }
+
+    #[test]
+    fn a_band_in_show_if_is_refused() {
+        let d = with(r#"Not(InBand("phq", "high"))"#, r#"Answered("a")"#).unwrap_err();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::ForwardReference);
+        assert_eq!(
+            d[0].message,
+            "score `phq` can only be read by flags and safety rules"
+        );
+    }
+}
