@@ -107,6 +107,8 @@ impl<'r> Validator<'_, 'r> {
         .help = Some("to test how many entries a group has, use `Count(\"group_id\")`".into());
     }
 
+    /// The one walk over a condition tree, wherever the condition sits: `scope` says what it may
+    /// refer to, and every reference is checked against it.
     pub(super) fn condition(
         &mut self,
         c: &RawCondition<'_>,
@@ -174,11 +176,15 @@ impl<'r> Validator<'_, 'r> {
             RawCondition::Le(a, b) => self.compare(a, Cmp::Le, b, scope, at),
             RawCondition::Gt(a, b) => self.compare(a, Cmp::Gt, b, scope, at),
             RawCondition::Ge(a, b) => self.compare(a, Cmp::Ge, b, scope, at),
-            RawCondition::InBand(s, _) => {
-                // Flags and safety rules resolve `InBand` in `rule_condition`, where band names
-                // are known; here (show_if / required_if) `score_ref` reports it as misplaced.
-                let _ = self.score_ref(s, scope, at);
-                never()
+            RawCondition::InBand(s, band) => {
+                // `score_ref` refuses a score read from `show_if` / `required_if`.
+                let Some(si) = self.score_ref(s, scope, at) else {
+                    return never();
+                };
+                match self.band_ref(si, s, band, at) {
+                    Some(b) => Condition::InBand(si, b),
+                    None => never(),
+                }
             }
             RawCondition::All(cs) => {
                 Condition::All(cs.iter().map(|c| self.condition(c, scope, at)).collect())
@@ -216,6 +222,30 @@ impl<'r> Validator<'_, 'r> {
                 None
             }
         }
+    }
+
+    /// Resolves a band of a score by name. Scores are resolved before any flag or safety rule,
+    /// so their bands are known here.
+    fn band_ref(
+        &mut self,
+        si: ScoreIdx,
+        score: &str,
+        band: &Str<'_>,
+        at: Position,
+    ) -> Option<usize> {
+        let bands = self.scores.get(si.0).map_or(&[][..], |s| &s.bands[..]);
+        if let Some(b) = bands.iter().position(|b| b.id == band.as_ref()) {
+            return Some(b);
+        }
+        let help = did_you_mean(band, bands.iter().map(|b| b.id.as_str()));
+        let p = self.pos(band, at);
+        self.error(
+            Code::UnknownReference,
+            p,
+            format!("score `{score}` has no band `{band}`"),
+        )
+        .help = help;
+        None
     }
 
     fn value(&mut self, i: ItemIdx, v: &RawValue<'_>, p: Position) -> Option<Value> {

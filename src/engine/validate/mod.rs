@@ -45,6 +45,7 @@ pub(crate) fn validate(
         item_pos: Vec::new(),
         option_sets: HashMap::new(),
         score_ids: HashMap::new(),
+        scores: Vec::new(),
     };
     let q = v.questionnaire(raw, sha256);
     let mut diags = v.diags;
@@ -69,6 +70,8 @@ struct Validator<'s, 'r> {
     item_pos: Vec<Position>,
     option_sets: HashMap<&'r str, (&'r RawOptionSet<'r>, Position)>,
     score_ids: HashMap<String, ScoreIdx>,
+    /// Resolved before flags and safety rules, whose `InBand` conditions name their bands.
+    scores: Vec<Score>,
 }
 
 /// Where a condition sits, which decides what it may refer to.
@@ -82,7 +85,8 @@ enum Scope {
         group: Option<ItemIdx>,
         owner: Option<ItemIdx>,
     },
-    /// Flags and safety rules: any top-level item, in any order.
+    /// Flags and safety rules: any item outside a repeating group, in any order, and scores.
+    /// The item lists of scores and identity are resolved in this scope too.
     Anywhere,
 }
 
@@ -186,14 +190,14 @@ impl<'r> Validator<'_, 'r> {
             }
         }
 
-        let scores = raw
+        self.scores = raw
             .scores
             .iter()
             .enumerate()
             .map(|(n, rs)| self.score(rs, n, id_pos))
-            .collect::<Vec<_>>();
+            .collect();
 
-        let (flags, safety) = self.rules(raw, &scores, id_pos);
+        let (flags, safety) = self.rules(raw, id_pos);
         let identity = self.identity(raw, id_pos);
         let q = Questionnaire {
             id: raw.id.to_string(),
@@ -205,7 +209,7 @@ impl<'r> Validator<'_, 'r> {
             answer_labels,
             sections,
             items: std::mem::take(&mut self.items),
-            scores,
+            scores: std::mem::take(&mut self.scores),
             flags,
             safety,
             sha256,

@@ -4,26 +4,20 @@
 //! are the answers that name the patient (name, date of birth), shown at the top of the summary,
 //! so they must be text or dates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::{Scope, Validator};
-use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::diagnostic::{Code, Position};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
 impl Validator<'_, '_> {
+    /// Flags and safety rules; their conditions may read scores, so this runs after them.
     pub(super) fn rules(
         &mut self,
         raw: &RawQuestionnaire<'_>,
-        scores: &[Score],
         top: Position,
     ) -> (Vec<Flag>, Vec<SafetyRule>) {
-        // Band names for `InBand` are looked up here, where the scores exist.
-        let bands: HashMap<usize, Vec<String>> = scores
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i, s.bands.iter().map(|b| b.id.clone()).collect()))
-            .collect();
         let mut seen: BTreeMap<String, Position> = BTreeMap::new();
         let mut flags = Vec::new();
         for f in &raw.flags {
@@ -36,7 +30,7 @@ impl Validator<'_, '_> {
                     format!("flag `{}` needs a `text` and a `source`", f.id),
                 );
             }
-            let when = self.rule_condition(&f.when, at, &bands);
+            let when = self.condition(&f.when, Scope::Anywhere, at);
             flags.push(Flag {
                 id: f.id.to_string(),
                 level: match f.level {
@@ -52,7 +46,7 @@ impl Validator<'_, '_> {
         for s in &raw.safety {
             let at = self.pos(&s.id, top);
             self.unique_rule(&mut seen, &s.id, at, "safety rule");
-            let when = self.rule_condition(&s.when, at, &bands);
+            let when = self.condition(&s.when, Scope::Anywhere, at);
             safety.push(SafetyRule {
                 id: s.id.to_string(),
                 when,
@@ -77,49 +71,6 @@ impl Validator<'_, '_> {
                 .push((first, "first defined here".into()));
         } else {
             seen.insert(id.to_owned(), at);
-        }
-    }
-
-    fn rule_condition(
-        &mut self,
-        c: &RawCondition<'_>,
-        at: Position,
-        bands: &HashMap<usize, Vec<String>>,
-    ) -> Condition {
-        // `InBand` needs band names; resolve those first, then everything else as usual.
-        if let RawCondition::InBand(s, band) = c {
-            let Some(si) = self.score_ref(s, Scope::Anywhere, at) else {
-                return Condition::Any(Vec::new());
-            };
-            let names = bands.get(&si.0).cloned().unwrap_or_default();
-            return match names.iter().position(|b| b == band.as_ref()) {
-                Some(b) => Condition::InBand(si, b),
-                None => {
-                    let p = self.pos(band, at);
-                    let help = did_you_mean(band, names.iter().map(String::as_str));
-                    self.error(
-                        Code::UnknownReference,
-                        p,
-                        format!("score `{s}` has no band `{band}`"),
-                    )
-                    .help = help;
-                    Condition::Any(Vec::new())
-                }
-            };
-        }
-        match c {
-            RawCondition::All(cs) => Condition::All(
-                cs.iter()
-                    .map(|c| self.rule_condition(c, at, bands))
-                    .collect(),
-            ),
-            RawCondition::Any(cs) => Condition::Any(
-                cs.iter()
-                    .map(|c| self.rule_condition(c, at, bands))
-                    .collect(),
-            ),
-            RawCondition::Not(c) => Condition::Not(Box::new(self.rule_condition(c, at, bands))),
-            _ => self.condition(c, Scope::Anywhere, at),
         }
     }
 
