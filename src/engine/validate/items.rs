@@ -4,7 +4,9 @@
 //! Items are declared in one pass before any condition is read, so that every item has its index
 //! and a reference to a later item can be reported as "comes later" rather than "unknown".
 
-use super::{Validator, coding, parse_date};
+use std::collections::HashMap;
+
+use super::{Duplicate, Validator, coding, parse_date};
 use crate::engine::diagnostic::{Code, Position, did_you_mean};
 use crate::engine::model::*;
 use crate::engine::raw::*;
@@ -12,19 +14,23 @@ use crate::engine::raw::*;
 impl<'r> Validator<'_, 'r> {
     /// Option sets, before any item names one.
     pub(super) fn option_sets(&mut self, raw: &'r RawQuestionnaire<'r>, id_pos: Position) {
+        let mut seen = HashMap::new();
         for set in &raw.option_sets {
             let at = self.pos(&set.id, id_pos);
-            if let Some((_, first)) = self.option_sets.get(set.id.as_ref()) {
-                let first = *first;
-                self.error(
-                    Code::DuplicateId,
-                    at,
-                    format!("duplicate option set id `{}`", set.id),
-                )
-                .notes
-                .push((first, "first defined here".into()));
-            } else {
-                self.option_sets.insert(set.id.as_ref(), (set, at));
+            if self.unique(&mut seen, &set.id, at, Duplicate::OptionSet) {
+                self.option_sets.insert(&set.id, set);
+            }
+        }
+    }
+
+    /// Makes every item resolvable by its id, once all are declared (each id is checked here
+    /// rather than where it is declared, since groups declare their items recursively).
+    pub(super) fn item_ids(&mut self) {
+        let ids: Vec<String> = self.items.iter().map(|i| i.id.clone()).collect();
+        let mut seen = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            if self.unique(&mut seen, id, self.item_pos[i], Duplicate::Item) {
+                self.item_ids.insert(id.clone(), ItemIdx(i));
             }
         }
     }
@@ -44,18 +50,6 @@ impl<'r> Validator<'_, 'r> {
         let idx = ItemIdx(self.items.len());
         if ri.id.trim().is_empty() {
             self.error(Code::Metadata, at, "item id is empty");
-        }
-        if let Some(first) = self.item_ids.get(ri.id.as_ref()) {
-            let first = self.item_pos[first.0];
-            self.error(
-                Code::DuplicateId,
-                at,
-                format!("duplicate item id `{}`", ri.id),
-            )
-            .notes
-            .push((first, "first defined here".into()));
-        } else {
-            self.item_ids.insert(ri.id.to_string(), idx);
         }
         let text = self.text(&ri.text, at, "question text");
         let help = ri.help.as_ref().map(|h| self.text(h, at, "help text"));
@@ -196,15 +190,10 @@ impl<'r> Validator<'_, 'r> {
                     );
                 }
                 let mut out: Vec<Unit> = Vec::new();
+                let mut seen = HashMap::new();
                 for u in units {
                     let upos = self.pos(&u.id, at);
-                    if out.iter().any(|x| x.id == u.id.as_ref()) {
-                        self.error(
-                            Code::DuplicateId,
-                            upos,
-                            format!("unit `{}` appears twice in `{id}`", u.id),
-                        );
-                    }
+                    self.unique(&mut seen, &u.id, upos, Duplicate::Unit(id));
                     if !(u.min.is_finite() && u.max.is_finite()) || u.min > u.max {
                         self.error(
                             Code::BadRange,
@@ -353,7 +342,7 @@ impl<'r> Validator<'_, 'r> {
             }
             (false, None) => inline,
             (true, Some(s)) => match self.option_sets.get(s.as_ref()) {
-                Some((set, _)) => &set.options,
+                Some(set) => &set.options,
                 None => {
                     let p = self.pos(s, at);
                     let help = did_you_mean(s, self.option_sets.keys().copied());
@@ -377,15 +366,10 @@ impl<'r> Validator<'_, 'r> {
             }
         };
         let mut out: Vec<Choice> = Vec::new();
+        let mut seen = HashMap::new();
         for c in raw {
             let p = self.pos(&c.value, at);
-            if out.iter().any(|o| o.value == c.value.as_ref()) {
-                self.error(
-                    Code::DuplicateId,
-                    p,
-                    format!("option `{}` appears twice in `{item}`", c.value),
-                );
-            }
+            self.unique(&mut seen, &c.value, p, Duplicate::Option(item));
             out.push(Choice {
                 value: c.value.to_string(),
                 text: self.text(&c.text, p, "option text"),

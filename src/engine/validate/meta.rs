@@ -5,7 +5,9 @@
 //! patient an empty screen in their language, and a text in an undeclared language (often a typo
 //! such as `"sp"`) would never be shown at all.
 
-use super::Validator;
+use std::collections::HashMap;
+
+use super::{Duplicate, Validator};
 use crate::engine::diagnostic::{Code, Position};
 use crate::engine::model::*;
 use crate::engine::raw::*;
@@ -32,18 +34,13 @@ impl Validator<'_, '_> {
             self.error(Code::Metadata, id_pos, "no languages declared")
                 .help = Some("add `languages: [\"en\"]` (the first is the default)".into());
         }
+        let mut seen = HashMap::new();
         for l in &raw.languages {
             let at = self.pos(l, id_pos);
             if !is_language_tag(l) {
                 self.error(Code::Metadata, at, format!("`{l}` is not a language code"))
                     .help = Some("use a code like `en`, `es` or `es-US`".into());
-            } else if self.languages.iter().any(|x| x == l.as_ref()) {
-                self.error(
-                    Code::DuplicateId,
-                    at,
-                    format!("language `{l}` declared twice"),
-                );
-            } else {
+            } else if self.unique(&mut seen, l, at, Duplicate::Language) {
                 self.languages.push(l.to_string());
             }
         }

@@ -23,6 +23,7 @@ mod scores;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
@@ -68,7 +69,7 @@ struct Validator<'s, 'r> {
     item_ids: HashMap<String, ItemIdx>,
     items: Vec<Item>,
     item_pos: Vec<Position>,
-    option_sets: HashMap<&'r str, (&'r RawOptionSet<'r>, Position)>,
+    option_sets: HashMap<&'r str, &'r RawOptionSet<'r>>,
     score_ids: HashMap<String, ScoreIdx>,
     /// Resolved before flags and safety rules, whose `InBand` conditions name their bands.
     scores: Vec<Score>,
@@ -88,6 +89,54 @@ enum Scope {
     /// Flags and safety rules: any item outside a repeating group, in any order, and scores.
     /// The item lists of scores and identity are resolved in this scope too.
     Anywhere,
+}
+
+/// What appears twice, for the duplicate's message and note.
+#[derive(Clone, Copy)]
+enum Duplicate<'a> {
+    Language,
+    OptionSet,
+    Section,
+    /// Item ids are unique across the whole questionnaire, groups included.
+    Item,
+    /// An option value within the named item.
+    Option(&'a str),
+    /// A unit within the named measure item.
+    Unit(&'a str),
+    Score,
+    /// An item listed twice in the named score.
+    Counted(&'a str),
+    Band,
+    /// Flags and safety rules share one id space.
+    Flag,
+    SafetyRule,
+}
+
+impl Duplicate<'_> {
+    fn message(self, id: &str) -> String {
+        match self {
+            Duplicate::Language => format!("language `{id}` declared twice"),
+            Duplicate::OptionSet => format!("duplicate option set id `{id}`"),
+            Duplicate::Section => format!("duplicate section id `{id}`"),
+            Duplicate::Item => format!("duplicate item id `{id}`"),
+            Duplicate::Option(item) => format!("option `{id}` appears twice in `{item}`"),
+            Duplicate::Unit(item) => format!("unit `{id}` appears twice in `{item}`"),
+            Duplicate::Score => format!("duplicate score id `{id}`"),
+            Duplicate::Counted(score) => format!("`{id}` is counted twice in score `{score}`"),
+            Duplicate::Band => format!("duplicate band id `{id}`"),
+            Duplicate::Flag => format!("duplicate flag id `{id}`"),
+            Duplicate::SafetyRule => format!("duplicate safety rule id `{id}`"),
+        }
+    }
+
+    /// The note at the first place.
+    fn first(self) -> &'static str {
+        match self {
+            Duplicate::Language => "first declared here",
+            Duplicate::Counted(_) => "first counted here",
+            _ => "first defined here",
+        }
+    }
 }
 
 impl<'r> Validator<'_, 'r> {
@@ -115,6 +164,31 @@ impl<'r> Validator<'_, 'r> {
         self.lines.position(offset)
     }
 
+    /// Records `id` as seen at `at`; if it was seen before, reports the duplicate at `at` with a
+    /// note at the first place, so the author sees both. Returns whether `id` is new: where an id
+    /// is looked up later, the first definition is the one it names.
+    fn unique<'k>(
+        &mut self,
+        seen: &mut HashMap<&'k str, Position>,
+        id: &'k str,
+        at: Position,
+        what: Duplicate<'_>,
+    ) -> bool {
+        match seen.entry(id) {
+            Entry::Vacant(e) => {
+                e.insert(at);
+                true
+            }
+            Entry::Occupied(e) => {
+                let first = *e.get();
+                self.error(Code::DuplicateId, at, what.message(id))
+                    .notes
+                    .push((first, what.first().into()));
+                false
+            }
+        }
+    }
+
     fn text_pos(&self, t: &RawText<'_>, fallback: Position) -> Position {
         t.keys().next().map_or(fallback, |k| self.pos(k, fallback))
     }
@@ -131,22 +205,11 @@ impl<'r> Validator<'_, 'r> {
 
         // Pass 1: every item gets its index, so pass 2 can resolve references in any direction
         // and say "comes later" rather than "unknown".
-        let mut section_ids: HashMap<&str, Position> = HashMap::new();
+        let mut section_ids = HashMap::new();
         let mut sections = Vec::new();
         for (s, rs) in raw.sections.iter().enumerate() {
             let at = self.pos(&rs.id, id_pos);
-            if let Some(first) = section_ids.get(rs.id.as_ref()) {
-                let first = *first;
-                self.error(
-                    Code::DuplicateId,
-                    at,
-                    format!("duplicate section id `{}`", rs.id),
-                )
-                .notes
-                .push((first, "first defined here".into()));
-            } else {
-                section_ids.insert(rs.id.as_ref(), at);
-            }
+            self.unique(&mut section_ids, &rs.id, at, Duplicate::Section);
             if rs.items.is_empty() {
                 self.error(
                     Code::ItemKind,
@@ -170,6 +233,8 @@ impl<'r> Validator<'_, 'r> {
             });
         }
 
+        self.item_ids();
+
         // Pass 2: conditions, now that every id is known.
         for (s, rs) in raw.sections.iter().enumerate() {
             let at = self.pos(&rs.id, id_pos);
@@ -190,12 +255,7 @@ impl<'r> Validator<'_, 'r> {
             }
         }
 
-        self.scores = raw
-            .scores
-            .iter()
-            .enumerate()
-            .map(|(n, rs)| self.score(rs, n, id_pos))
-            .collect();
+        self.scores(raw, id_pos);
 
         let (flags, safety) = self.rules(raw, id_pos);
         let identity = self.identity(raw, id_pos);

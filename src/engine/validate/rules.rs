@@ -4,9 +4,9 @@
 //! are the answers that name the patient (name, date of birth), shown at the top of the summary,
 //! so they must be text or dates.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
-use super::{Scope, Validator};
+use super::{Duplicate, Scope, Validator};
 use crate::engine::diagnostic::{Code, Position};
 use crate::engine::model::*;
 use crate::engine::raw::*;
@@ -18,11 +18,11 @@ impl Validator<'_, '_> {
         raw: &RawQuestionnaire<'_>,
         top: Position,
     ) -> (Vec<Flag>, Vec<SafetyRule>) {
-        let mut seen: BTreeMap<String, Position> = BTreeMap::new();
+        let mut seen = HashMap::new();
         let mut flags = Vec::new();
         for f in &raw.flags {
             let at = self.pos(&f.id, top);
-            self.unique_rule(&mut seen, &f.id, at, "flag");
+            self.unique(&mut seen, &f.id, at, Duplicate::Flag);
             if f.text.trim().is_empty() || f.source.trim().is_empty() {
                 self.error(
                     Code::Metadata,
@@ -45,7 +45,7 @@ impl Validator<'_, '_> {
         let mut safety = Vec::new();
         for s in &raw.safety {
             let at = self.pos(&s.id, top);
-            self.unique_rule(&mut seen, &s.id, at, "safety rule");
+            self.unique(&mut seen, &s.id, at, Duplicate::SafetyRule);
             let when = self.condition(&s.when, Scope::Anywhere, at);
             safety.push(SafetyRule {
                 id: s.id.to_string(),
@@ -55,23 +55,6 @@ impl Validator<'_, '_> {
             });
         }
         (flags, safety)
-    }
-
-    fn unique_rule(
-        &mut self,
-        seen: &mut BTreeMap<String, Position>,
-        id: &str,
-        at: Position,
-        what: &str,
-    ) {
-        if let Some(first) = seen.get(id) {
-            let first = *first;
-            self.error(Code::DuplicateId, at, format!("duplicate {what} id `{id}`"))
-                .notes
-                .push((first, "first defined here".into()));
-        } else {
-            seen.insert(id.to_owned(), at);
-        }
     }
 
     pub(super) fn identity(&mut self, raw: &RawQuestionnaire<'_>, top: Position) -> Vec<ItemIdx> {

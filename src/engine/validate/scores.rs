@@ -4,24 +4,30 @@
 //! total is known here; the bands must then cover every total from 0 to that maximum exactly
 //! once, or some patient's total would fall in no band (or in two).
 
-use super::{Scope, Validator, coding};
+use std::collections::HashMap;
+
+use super::{Duplicate, Scope, Validator, coding};
 use crate::engine::diagnostic::{Code, Position};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
 impl Validator<'_, '_> {
-    pub(super) fn score(&mut self, rs: &RawScore<'_>, n: usize, fallback: Position) -> Score {
-        let at = self.pos(&rs.id, fallback);
-        if self.score_ids.contains_key(rs.id.as_ref()) {
-            self.error(
-                Code::DuplicateId,
-                at,
-                format!("duplicate score id `{}`", rs.id),
-            );
-        } else {
-            self.score_ids.insert(rs.id.to_string(), ScoreIdx(n));
+    /// Every score, each made resolvable by its id for the flags and safety rules.
+    pub(super) fn scores(&mut self, raw: &RawQuestionnaire<'_>, fallback: Position) {
+        let mut seen = HashMap::new();
+        for (n, rs) in raw.scores.iter().enumerate() {
+            let at = self.pos(&rs.id, fallback);
+            if self.unique(&mut seen, &rs.id, at, Duplicate::Score) {
+                self.score_ids.insert(rs.id.to_string(), ScoreIdx(n));
+            }
+            let score = self.score(rs, at);
+            self.scores.push(score);
         }
+    }
+
+    fn score(&mut self, rs: &RawScore<'_>, at: Position) -> Score {
         let mut items = Vec::new();
+        let mut counted = HashMap::new();
         let mut possible_max: u32 = 0;
         for r in &rs.items {
             let Some(i) = self.item_ref(r, Scope::Anywhere, at) else {
@@ -40,13 +46,7 @@ impl Validator<'_, '_> {
             match scored {
                 Some(max) => {
                     possible_max = possible_max.saturating_add(max);
-                    if items.contains(&i) {
-                        self.error(
-                            Code::DuplicateId,
-                            p,
-                            format!("`{r}` is counted twice in score `{}`", rs.id),
-                        );
-                    }
+                    self.unique(&mut counted, r, p, Duplicate::Counted(&rs.id));
                     items.push(i);
                 }
                 None => {
@@ -69,6 +69,7 @@ impl Validator<'_, '_> {
             );
         }
         let mut bands: Vec<Band> = Vec::new();
+        let mut seen = HashMap::new();
         for b in &rs.bands {
             let bp = self.pos(&b.id, at);
             if b.min > b.max {
@@ -78,13 +79,7 @@ impl Validator<'_, '_> {
                     format!("band `{}` has min {} above max {}", b.id, b.min, b.max),
                 );
             }
-            if bands.iter().any(|x| x.id == b.id.as_ref()) {
-                self.error(
-                    Code::DuplicateId,
-                    bp,
-                    format!("duplicate band id `{}`", b.id),
-                );
-            }
+            self.unique(&mut seen, &b.id, bp, Duplicate::Band);
             bands.push(Band {
                 id: b.id.to_string(),
                 min: b.min,
