@@ -380,3 +380,45 @@ impl<'r> Validator<'_, 'r> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Questionnaire;
+
+    /// The messages of a one-item questionnaire whose item has `kind`.
+    fn messages(kind: &str) -> Vec<String> {
+        let src = format!(
+            r#"Questionnaire(id: "q", version: "1.0.0", languages: ["en"], title: {{"en": "Q"}},
+            sections: [Section(id: "s", title: {{"en": "S"}}, items: [
+                Item(id: "x", text: {{"en": "X"}}, kind: {kind}),
+            ])])"#
+        );
+        match Questionnaire::from_bytes(src.as_bytes()) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    #[test]
+    fn number_ranges_must_not_be_upside_down() {
+        assert_eq!(
+            messages("Integer(min: 5, max: 1)"),
+            ["`x` has min 5 above max 1"]
+        );
+        assert_eq!(
+            messages("Decimal(min: 2.5, max: 1.5)"),
+            ["`x` has min 2.5 above max 1.5"]
+        );
+        assert!(messages("Decimal(min: 1.5, max: 2.5)").is_empty());
+    }
+
+    #[test]
+    fn at_most_six_decimals() {
+        let want = ["`x` asks for 7 decimals; at most 6 are supported"];
+        assert_eq!(messages("Decimal(decimals: 7)"), want);
+        let measure =
+            r#"Measure(units: [Unit(id: "kg", label: {"en": "kg"}, min: 1, max: 2)], decimals: 7)"#;
+        assert_eq!(messages(measure), want);
+        assert!(messages("Decimal(decimals: 6)").is_empty());
+    }
+}

@@ -214,3 +214,31 @@ fn number_in_range(kind: &Kind, n: f64) -> Option<bool> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Code, Questionnaire};
+
+    #[test]
+    fn flags_and_safety_rules_that_can_never_hold_are_reported() {
+        let src = r#"Questionnaire(id: "q", version: "1.0.0", languages: ["en"], title: {"en": "Q"},
+            sections: [Section(id: "s", title: {"en": "S"}, items: [
+                Item(id: "age", text: {"en": "Age"}, kind: Integer(min: 0, max: 120)),
+            ])],
+            flags: [Flag(id: "old", level: Review, when: Gt(Value("age"), Number(130)), text: "T", source: "S")],
+            safety: [Safety(id: "none", when: Any([]), message: {"en": "M"}, alert: "A")],
+            )"#;
+        let Err(d) = Questionnaire::from_bytes(src.as_bytes()) else {
+            panic!("loaded");
+        };
+        assert!(d.iter().all(|d| d.code == Code::Unreachable), "{d:?}");
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "flag `old` can never be raised: its `when` is never true",
+                "safety rule `none` can never fire: its `when` is never true",
+            ]
+        );
+    }
+}
