@@ -127,15 +127,7 @@ impl<'r> Validator<'_, 'r> {
                 }
             }
             RawKind::Integer { min, max, unit } => {
-                if let (Some(lo), Some(hi)) = (min, max)
-                    && lo > hi
-                {
-                    self.error(
-                        Code::BadRange,
-                        at,
-                        format!("`{id}` has min {lo} above max {hi}"),
-                    );
-                }
+                self.range(id, *min, *max, at);
                 Kind::Integer {
                     min: *min,
                     max: *max,
@@ -148,15 +140,7 @@ impl<'r> Validator<'_, 'r> {
                 decimals,
                 unit,
             } => {
-                if let (Some(lo), Some(hi)) = (min, max)
-                    && lo > hi
-                {
-                    self.error(
-                        Code::BadRange,
-                        at,
-                        format!("`{id}` has min {lo} above max {hi}"),
-                    );
-                }
+                self.range(id, *min, *max, at);
                 if min.is_some_and(|x| !x.is_finite()) || max.is_some_and(|x| !x.is_finite()) {
                     self.error(
                         Code::BadRange,
@@ -164,13 +148,7 @@ impl<'r> Validator<'_, 'r> {
                         format!("`{id}` has a range that is not a finite number"),
                     );
                 }
-                if *decimals > 6 {
-                    self.error(
-                        Code::ItemKind,
-                        at,
-                        format!("`{id}` asks for {decimals} decimals; at most 6 are supported"),
-                    );
-                }
+                self.decimals(id, *decimals, at);
                 Kind::Decimal {
                     min: *min,
                     max: *max,
@@ -182,13 +160,7 @@ impl<'r> Validator<'_, 'r> {
                 if units.is_empty() {
                     self.error(Code::ItemKind, at, format!("measure `{id}` has no units"));
                 }
-                if *decimals > 6 {
-                    self.error(
-                        Code::ItemKind,
-                        at,
-                        format!("`{id}` asks for {decimals} decimals; at most 6 are supported"),
-                    );
-                }
+                self.decimals(id, *decimals, at);
                 let mut out: Vec<Unit> = Vec::new();
                 let mut seen = HashMap::new();
                 for u in units {
@@ -303,6 +275,36 @@ impl<'r> Validator<'_, 'r> {
                     items: children,
                 }
             }
+        }
+    }
+
+    /// A number item's range, where both ends are given.
+    fn range<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        id: &str,
+        min: Option<T>,
+        max: Option<T>,
+        at: Position,
+    ) {
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            self.error(
+                Code::BadRange,
+                at,
+                format!("`{id}` has min {lo} above max {hi}"),
+            );
+        }
+    }
+
+    /// Decimal places a decimal or measure item is entered and shown with.
+    fn decimals(&mut self, id: &str, decimals: u8, at: Position) {
+        if decimals > 6 {
+            self.error(
+                Code::ItemKind,
+                at,
+                format!("`{id}` asks for {decimals} decimals; at most 6 are supported"),
+            );
         }
     }
 

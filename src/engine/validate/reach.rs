@@ -36,29 +36,17 @@ impl Validator<'_, '_> {
                 self.mark_never(q, i, section_never, &mut never);
             }
         }
-        for (f, raw_f) in q.flags.iter().zip(&raw.flags) {
-            if !can_be_true(q, &f.when, &never) {
-                let at = self.pos(&raw_f.id, Position::default());
+        let flags = q.flags.iter().zip(&raw.flags);
+        let flags = flags.map(|(f, r)| (&f.when, &r.id, "flag", "be raised"));
+        let safety = q.safety.iter().zip(&raw.safety);
+        let safety = safety.map(|(s, r)| (&s.when, &r.id, "safety rule", "fire"));
+        for (when, id, what, happen) in flags.chain(safety) {
+            if !can_be_true(q, when, &never) {
+                let at = self.pos(id, Position::default());
                 self.error(
                     Code::Unreachable,
                     at,
-                    format!(
-                        "flag `{}` can never be raised: its `when` is never true",
-                        f.id
-                    ),
-                );
-            }
-        }
-        for (s, raw_s) in q.safety.iter().zip(&raw.safety) {
-            if !can_be_true(q, &s.when, &never) {
-                let at = self.pos(&raw_s.id, Position::default());
-                self.error(
-                    Code::Unreachable,
-                    at,
-                    format!(
-                        "safety rule `{}` can never fire: its `when` is never true",
-                        s.id
-                    ),
+                    format!("{what} `{id}` can never {happen}: its `when` is never true"),
                 );
             }
         }
