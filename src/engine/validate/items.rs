@@ -23,8 +23,8 @@ impl<'r> Validator<'_, 'r> {
         }
     }
 
-    /// Makes every item resolvable by its id, once all are declared (each id is checked here
-    /// rather than where it is declared, since groups declare their items recursively).
+    /// Makes every item resolvable by its id, once all are declared: one pass over every item,
+    /// groups included, since item ids are unique across the whole questionnaire.
     pub(super) fn item_ids(&mut self) {
         let ids: Vec<String> = self.items.iter().map(|i| i.id.clone()).collect();
         let mut seen = HashMap::new();
@@ -297,7 +297,7 @@ impl<'r> Validator<'_, 'r> {
         }
     }
 
-    /// Decimal places a decimal or measure item is entered and shown with.
+    /// At most six decimal places, for decimal and measure items.
     fn decimals(&mut self, id: &str, decimals: u8, at: Position) {
         if decimals > 6 {
             self.error(

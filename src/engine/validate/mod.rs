@@ -65,9 +65,12 @@ struct Validator<'s, 'r> {
     src: &'s str,
     lines: LineIndex<'s>,
     diags: Vec<Diagnostic>,
+    /// The declared languages that are valid, each once, in order (the first is the default).
     languages: Vec<String>,
+    /// Each item id to the first item with it; filled once every item is declared.
     item_ids: HashMap<String, ItemIdx>,
     items: Vec<Item>,
+    /// Where each item's id stands in the source, by item index.
     item_pos: Vec<Position>,
     option_sets: HashMap<&'r str, &'r RawOptionSet<'r>>,
     score_ids: HashMap<String, ScoreIdx>,
@@ -78,9 +81,9 @@ struct Validator<'s, 'r> {
 /// Where a condition sits, which decides what it may refer to.
 #[derive(Clone, Copy)]
 enum Scope {
-    /// `show_if` / `required_if` of an item (`owner`) or of a section whose first item is at
-    /// index `at`: only items before `at`, and group siblings only from inside the same group.
-    /// An item's own id is reported as a cycle rather than as coming later.
+    /// `show_if` / `required_if` of the item `owner` at index `at`, or of a section (no owner)
+    /// whose first item is at `at`: only items before `at`, and group siblings only from inside
+    /// the same group. The owner's own id is reported as a cycle rather than as coming later.
     Before {
         at: usize,
         group: Option<ItemIdx>,
@@ -281,7 +284,7 @@ impl<'r> Validator<'_, 'r> {
     }
 }
 
-/// A code as the model stores it (codes are copied through unchecked: the system decides).
+/// A code as the model stores it; codes are not checked against their coding system.
 fn coding(c: &RawCode<'_>) -> Coding {
     Coding {
         system: c.system.to_string(),
