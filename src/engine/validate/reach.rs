@@ -1,9 +1,9 @@
-//! Reachability: items that can never be shown and flags or safety rules that can never fire.
+//! Reachability: sections and items that can never be shown, flags and safety rules that can
+//! never fire.
 //!
-//! The analysis is conservative: it reports only what surely cannot happen (a condition on an
-//! item that is never shown, a number outside an item's range, two different `Equals` on one
-//! item inside an `All`, an empty `Any`). It runs only on an otherwise clean questionnaire, since
-//! it reads the resolved model.
+//! The analysis is conservative: it reports only what surely cannot happen, so a questionnaire it
+//! passes may still have branches it cannot see are dead. It reads the resolved model, so it runs
+//! only on an otherwise clean questionnaire.
 
 use super::Validator;
 use crate::engine::diagnostic::{Code, Position};

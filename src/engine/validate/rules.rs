@@ -1,8 +1,7 @@
 //! Flags, safety rules and the identity items.
 //!
 //! Flags and safety rules share one id space: no flag may have a safety rule's id. Identity items
-//! are the answers that name the patient (name, date of birth), shown at the top of the summary,
-//! so they must be text or dates.
+//! are the answers that name the patient (name, date of birth); they must be text or dates.
 
 use std::collections::HashMap;
 
