@@ -175,6 +175,78 @@ fn duplicate_ids_point_at_both_places() {
     assert!(dup.notes[0].0.line < dup.position.line);
 }
 
+/// One duplicate of each kind, each reported at the second place with a note at the first.
+#[test]
+fn every_kind_of_duplicate_points_at_both_places() {
+    let d = load_bytes(
+        &std::fs::read(repo("tests/fixtures/invalid/q004_duplicate_every_kind.ron")).unwrap(),
+    );
+    // (message, second place, first place)
+    let expected = [
+        ("language `en` declared twice", "7:23", "7:17"),
+        ("duplicate option set id `yes-no`", "14:23", "10:23"),
+        ("duplicate section id `s`", "31:21", "19:21"),
+        ("duplicate item id `smoker`", "21:22", "20:22"),
+        ("option `red` appears twice in `colour`", "24:31", "23:31"),
+        ("unit `kg` appears twice in `weight`", "28:26", "27:26"),
+        ("duplicate score id `habits`", "40:19", "36:19"),
+        (
+            "`smoker` is counted twice in score `habits`",
+            "36:64",
+            "36:54",
+        ),
+        ("duplicate band id `low`", "38:22", "37:22"),
+        ("duplicate flag id `smoking`", "46:18", "45:18"),
+        ("duplicate safety rule id `smoking`", "49:20", "45:18"),
+    ];
+    let mut wrong = Vec::new();
+    for (message, second, first) in expected {
+        let Some(dup) = d.iter().find(|d| d.message == message) else {
+            wrong.push(format!("no diagnostic `{message}`"));
+            continue;
+        };
+        let notes: Vec<String> = dup.notes.iter().map(|(p, _)| p.to_string()).collect();
+        if dup.code != Code::DuplicateId || dup.position.to_string() != second || notes != [first] {
+            wrong.push(format!(
+                "`{message}`: {} at {}, notes at {notes:?}; want Q004 at {second}, note at {first}",
+                dup.code, dup.position
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(d.len(), expected.len(), "{d:#?}");
+}
+
+/// The quoted string that starts at `p` in `src` (positions count characters from 1).
+fn quoted_at(src: &str, p: prescreen::engine::Position) -> String {
+    let line = src.lines().nth(p.line - 1).unwrap_or("");
+    let rest: String = line.chars().skip(p.col - 1).collect();
+    let end = rest[1..].find('"').map_or(rest.len(), |i| i + 2);
+    rest[..end].to_owned()
+}
+
+#[test]
+fn every_duplicate_in_every_fixture_notes_the_same_id_earlier() {
+    for entry in std::fs::read_dir(repo("tests/fixtures/invalid")).unwrap() {
+        let path = entry.unwrap().path();
+        let src = std::fs::read_to_string(&path).unwrap();
+        let Err(d) = Questionnaire::from_bytes(src.as_bytes()) else {
+            panic!("{} loaded", path.display());
+        };
+        for dup in d.iter().filter(|d| d.code == Code::DuplicateId) {
+            let here = format!("{}:{}: {}", path.display(), dup.position, dup.message);
+            assert_eq!(dup.notes.len(), 1, "{here}: {:?}", dup.notes);
+            let first = dup.notes[0].0;
+            assert!(first < dup.position, "{here}: note at {first}");
+            assert_eq!(
+                quoted_at(&src, first),
+                quoted_at(&src, dup.position),
+                "{here}: note at {first}"
+            );
+        }
+    }
+}
+
 #[test]
 fn text_in_a_declared_language_with_escapes_still_loads() {
     // Escaped strings are copied by RON (no position of their own); they must still load.
