@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::answer::{Answer, Entry, in_base_unit};
-use super::model::{Cmp, Condition, Expr, ItemIdx, Kind, Questionnaire, ScoreIdx, Value};
+use super::model::{BandIdx, Cmp, Condition, Expr, ItemIdx, Kind, Questionnaire, ScoreIdx, Value};
 
 /// Answers to top-level items, by item. Group entries live inside [`Answer::Group`].
 pub type Answers = BTreeMap<ItemIdx, Answer>;
@@ -205,7 +205,8 @@ impl<'a> Eval<'a> {
             tally.band = score
                 .bands
                 .iter()
-                .position(|b| (b.min..=b.max).contains(&tally.sum));
+                .position(|b| (b.min..=b.max).contains(&tally.sum))
+                .map(BandIdx);
         }
         tally
     }
@@ -220,7 +221,7 @@ pub struct ScoreTally {
     pub of: usize,
     pub complete: bool,
     /// Index of the band the total falls in, only when complete.
-    pub band: Option<usize>,
+    pub band: Option<BandIdx>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

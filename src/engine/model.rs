@@ -268,7 +268,7 @@ pub enum Condition {
     Equals(ItemIdx, Value),
     AnyOf(ItemIdx, Vec<String>),
     Compare(Expr, Cmp, Expr),
-    InBand(ScoreIdx, usize),
+    InBand(ScoreIdx, BandIdx),
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),

@@ -345,7 +345,7 @@ impl Summary {
                     answered: t.answered,
                     of: t.of,
                     complete: t.complete,
-                    band: t.band.and_then(|b| s.bands.get(b).cloned()),
+                    band: t.band.and_then(|b| s.bands.get(b.0).cloned()),
                     code: s.code.clone(),
                 }
             })
@@ -647,7 +647,7 @@ pub fn describe(q: &Questionnaire, c: &Condition) -> String {
             format!(
                 "{} is {}",
                 score.title,
-                score.bands.get(*b).map_or("", |b| b.label.as_str())
+                score.bands.get(b.0).map_or("", |b| b.label.as_str())
             )
         }
         Condition::All(cs) => cs

@@ -327,12 +327,13 @@ impl Page<'_> {
             entries.push(Default::default());
             changed = true;
         }
-        changed.then(|| {
-            if entries.is_empty() {
-                Edit::Clear
-            } else {
-                Edit::Set(Answer::Group(entries))
-            }
+        if !changed {
+            return None;
+        }
+        Some(if entries.is_empty() {
+            Edit::Clear
+        } else {
+            Edit::Set(Answer::Group(entries))
         })
     }
 }

@@ -381,18 +381,7 @@ fn default_reviewer() -> String {
 pub fn install_theme(ctx: &egui::Context) {
     theme::install(ctx);
     ctx.all_styles_mut(|style| {
-        use egui::{FontFamily, FontId, TextStyle};
-        style.text_styles = [
-            (TextStyle::Small, FontId::proportional(BODY * 0.85)),
-            (TextStyle::Body, FontId::proportional(BODY)),
-            (TextStyle::Button, FontId::proportional(BODY)),
-            (
-                TextStyle::Heading,
-                FontId::new(HEADING, FontFamily::Name("bold".into())),
-            ),
-            (TextStyle::Monospace, FontId::monospace(BODY * 0.9)),
-        ]
-        .into();
+        style.text_styles = theme::text_styles(BODY, HEADING, 0.85, 0.9);
         style.spacing.interact_size = egui::Vec2::new(40.0, 32.0);
         style.spacing.button_padding = egui::Vec2::new(10.0, 6.0);
         style.spacing.item_spacing = egui::Vec2::new(8.0, 6.0);

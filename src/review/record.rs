@@ -264,19 +264,14 @@ fn header(ui: &mut egui::Ui, v: &View<'_>) {
 
 fn flag_view(ui: &mut egui::Ui, f: &crate::export::view::FlagView<'_>) {
     let fill = if f.urgent { URGENT_BG } else { WARN_BG };
-    egui::Frame::new()
-        .fill(fill)
-        .inner_margin(10.0)
-        .corner_radius(4.0)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            let lead = if f.urgent { "Urgent: " } else { "" };
-            ui.add(egui::Label::new(RichText::new(format!("{lead}{}", f.text)).strong()).wrap());
-            for b in &f.because {
-                ui.add(egui::Label::new(question_and_answer(ui, b.question, b.answer)).wrap());
-            }
-            ui.add(egui::Label::new(RichText::new(format!("Source: {}", f.source)).weak()).wrap());
-        });
+    boxed(ui, fill, 10.0, |ui| {
+        let lead = if f.urgent { "Urgent: " } else { "" };
+        ui.add(egui::Label::new(RichText::new(format!("{lead}{}", f.text)).strong()).wrap());
+        for b in &f.because {
+            ui.add(egui::Label::new(question_and_answer(ui, b.question, b.answer)).wrap());
+        }
+        ui.add(egui::Label::new(RichText::new(format!("Source: {}", f.source)).weak()).wrap());
+    });
     ui.add_space(6.0);
 }
 
@@ -376,32 +371,34 @@ fn header_grid(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
         });
 }
 
-fn callout(ui: &mut egui::Ui, fill: Color32, text: &str) {
+/// A full-width coloured box around `body`: flags, notices and alerts.
+fn boxed(ui: &mut egui::Ui, fill: Color32, margin: f32, body: impl FnOnce(&mut egui::Ui)) {
     egui::Frame::new()
         .fill(fill)
-        .inner_margin(10.0)
+        .inner_margin(margin)
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.add(egui::Label::new(RichText::new(text).strong()).wrap());
+            body(ui);
         });
+}
+
+fn callout(ui: &mut egui::Ui, fill: Color32, text: &str) {
+    boxed(ui, fill, 10.0, |ui| {
+        ui.add(egui::Label::new(RichText::new(text).strong()).wrap());
+    });
 }
 
 /// A red box with a white heading: a safety alert, impossible to miss.
 fn urgent_banner(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
-    egui::Frame::new()
-        .fill(URGENT)
-        .inner_margin(12.0)
-        .corner_radius(4.0)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            let title = RichText::new(title)
-                .color(Color32::WHITE)
-                .size(HEADING)
-                .strong();
-            ui.label(title);
-            body(ui);
-        });
+    boxed(ui, URGENT, 12.0, |ui| {
+        let title = RichText::new(title)
+            .color(Color32::WHITE)
+            .size(HEADING)
+            .strong();
+        ui.label(title);
+        body(ui);
+    });
 }
 
 fn identity_rows(fields: &[Field]) -> Vec<(String, String)> {

@@ -52,17 +52,7 @@ pub fn install(ctx: &egui::Context) {
         o.input_options.max_click_dist = 12.0;
     });
     ctx.all_styles_mut(|style| {
-        style.text_styles = [
-            (TextStyle::Small, FontId::proportional(BODY * 0.8)),
-            (TextStyle::Body, FontId::proportional(BODY)),
-            (TextStyle::Button, FontId::proportional(BODY)),
-            (
-                TextStyle::Heading,
-                FontId::new(HEADING, FontFamily::Name("bold".into())),
-            ),
-            (TextStyle::Monospace, FontId::monospace(BODY)),
-        ]
-        .into();
+        style.text_styles = text_styles(BODY, HEADING, 0.8, 1.0);
         style.spacing.interact_size = Vec2::splat(TARGET);
         style.spacing.button_padding = Vec2::new(20.0, 14.0);
         style.spacing.item_spacing = Vec2::new(14.0, 14.0);
@@ -76,6 +66,27 @@ pub fn install(ctx: &egui::Context) {
         style.visuals.widgets.hovered.bg_stroke = Stroke::new(3.0, Color32::from_rgb(0, 90, 200));
     });
     set_contrast(ctx, false);
+}
+
+/// Text sizes from a body size and a heading size (in the bundled bold face); small and
+/// monospace text are the given fractions of the body size.
+pub fn text_styles(
+    body: f32,
+    heading: f32,
+    small: f32,
+    mono: f32,
+) -> std::collections::BTreeMap<TextStyle, FontId> {
+    [
+        (TextStyle::Small, FontId::proportional(body * small)),
+        (TextStyle::Body, FontId::proportional(body)),
+        (TextStyle::Button, FontId::proportional(body)),
+        (
+            TextStyle::Heading,
+            FontId::new(heading, FontFamily::Name("bold".into())),
+        ),
+        (TextStyle::Monospace, FontId::monospace(body * mono)),
+    ]
+    .into()
 }
 
 /// Light theme, or a high-contrast one (black on white, heavy outlines).

@@ -232,10 +232,10 @@ impl<'r> Validator<'_, 'r> {
         score: &str,
         band: &Str<'_>,
         at: Position,
-    ) -> Option<usize> {
+    ) -> Option<BandIdx> {
         let bands = self.scores.get(si.0).map_or(&[][..], |s| &s.bands[..]);
         if let Some(b) = bands.iter().position(|b| b.id == band.as_ref()) {
-            return Some(b);
+            return Some(BandIdx(b));
         }
         let help = did_you_mean(band, bands.iter().map(|b| b.id.as_str()));
         let p = self.pos(band, at);
@@ -459,7 +459,7 @@ mod tests {
             Err(d) => panic!("{d:?}"),
         };
         let text = format!("{:?}", q.flags[0].when);
-        assert!(text.contains("InBand(ScoreIdx(0), 1)"), "{text}");
+        assert!(text.contains("InBand(ScoreIdx(0), BandIdx(1))"), "{text}");
     }
 
     #[test]
