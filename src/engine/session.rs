@@ -66,6 +66,8 @@ pub enum Cursor {
 pub struct Alert {
     pub rule: RuleIdx,
     pub at: DateTime<Utc>,
+    /// Whole seconds its message was on screen before the patient went on, once they have.
+    pub shown_seconds: Option<u32>,
 }
 
 /// Why navigation could not move on.
@@ -151,6 +153,13 @@ impl Session {
         &self.alerts
     }
 
+    /// The patient went on from `rule`'s message after `seconds` on screen.
+    pub fn acknowledge(&mut self, rule: RuleIdx, seconds: f64) {
+        if let Some(a) = self.alerts.iter_mut().find(|a| a.rule == rule) {
+            a.shown_seconds = Some(seconds.clamp(0.0, f64::from(u32::MAX)) as u32);
+        }
+    }
+
     pub fn visibility(&self) -> Vec<bool> {
         visibility(&self.q, &self.answers, self.today())
     }
@@ -212,7 +221,11 @@ impl Session {
         for (n, rule) in self.q.safety.iter().enumerate() {
             let n = RuleIdx(n);
             if !self.alerts.iter().any(|a| a.rule == n) && ev.holds(&rule.when) {
-                fired.push(Alert { rule: n, at: now });
+                fired.push(Alert {
+                    rule: n,
+                    at: now,
+                    shown_seconds: None,
+                });
             }
         }
         self.alerts.extend(fired.iter().cloned());

@@ -79,6 +79,10 @@ pub struct AlertRecord {
     pub rule: String,
     pub alert: String,
     pub at: DateTime<Utc>,
+    /// Whole seconds the crisis resources were on screen before the patient went on; absent
+    /// when not yet acknowledged (in the alert record, written the moment the rule fired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_seconds: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -300,6 +304,7 @@ impl Summary {
                     rule: rule.id.clone(),
                     alert: rule.alert.clone(),
                     at: a.at,
+                    shown_seconds: a.shown_seconds,
                 })
             })
             .collect();

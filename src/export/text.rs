@@ -105,7 +105,10 @@ impl Text {
         self.line(&"!".repeat(banner.chars().count()));
         self.line(&banner);
         for a in &v.alerts {
-            self.linef(format_args!("  {}  {}", a.at, a.text));
+            match &a.shown {
+                Some(shown) => self.linef(format_args!("  {}  {} ({shown})", a.at, a.text)),
+                None => self.linef(format_args!("  {}  {}", a.at, a.text)),
+            }
         }
         self.line(&"!".repeat(banner.chars().count()));
     }

@@ -45,6 +45,8 @@ pub(crate) struct Pair<'a> {
 pub(crate) struct AlertView<'a> {
     pub at: String,
     pub text: &'a str,
+    /// "crisis resources on screen for 12 s", once the patient went on.
+    pub shown: Option<String>,
 }
 
 pub(crate) struct FlagView<'a> {
@@ -165,6 +167,9 @@ impl<'a> View<'a> {
                 .map(|a| AlertView {
                     at: time(a.at),
                     text: &a.alert,
+                    shown: a
+                        .shown_seconds
+                        .map(|s| format!("crisis resources on screen for {s} s")),
                 })
                 .collect(),
             flags,

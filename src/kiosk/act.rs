@@ -51,7 +51,13 @@ impl Kiosk {
                 }
             }
             Action::Submit | Action::Retry => self.submit(ctx),
-            Action::AcknowledgeCrisis => self.screen = Screen::Questions,
+            Action::AcknowledgeCrisis => {
+                let shown = self.view_age(ctx);
+                if let (Screen::Crisis(rule), Some(s)) = (&self.screen, &mut self.session) {
+                    s.acknowledge(*rule, shown);
+                }
+                self.screen = Screen::Questions;
+            }
             Action::Key(press) => self.key(press, ctx),
             Action::MoreTime => {
                 self.last_activity = ctx.input(|i| i.time);

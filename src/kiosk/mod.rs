@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::engine::{Clock, ItemIdx, Questionnaire, RuleIdx, Session};
+use crate::engine::{Clock, Cursor, ItemIdx, Questionnaire, RuleIdx, Session};
 use crate::ui::{measure, theme};
 use draft::Drafts;
 pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, Settings};
@@ -35,6 +35,15 @@ pub use strings::{Strings, strings};
 
 /// Seconds the thank-you screen stays before the kiosk resets for the next patient.
 pub const THANKS_SECONDS: f64 = 20.0;
+
+/// A tap whose press began less than this many seconds after the page, overlay or screen
+/// appeared does nothing: it was meant for what was there before (a double tap, a tap held
+/// through a page change). Nobody reads a new page and taps on it this fast.
+pub const TAP_GUARD_SECONDS: f64 = 0.35;
+
+/// The crisis screen's "continue" works only after its resources have been on screen this
+/// long, so the tap that raised it, or the next one, cannot dismiss it unseen.
+pub const CRISIS_GUARD_SECONDS: f64 = 3.0;
 
 /// What the kiosk is showing.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +130,19 @@ pub struct Kiosk {
     staff_note: Option<String>,
     /// The last outbox write, for staff: a path or the reason it failed.
     pub last_write: Option<Result<PathBuf, String>>,
+    /// What was on screen at the end of the last frame, and since when (egui time).
+    view: View,
+    view_since: f64,
+    /// egui time the latest press (mouse button or touch) began.
+    press_at: f64,
+}
+
+/// What the patient sees, as far as taps are concerned: a change of any part is a new view.
+#[derive(Clone, Debug, PartialEq)]
+struct View {
+    screen: Screen,
+    cursor: Option<Cursor>,
+    overlay: bool,
 }
 
 impl Kiosk {
@@ -156,6 +178,13 @@ impl Kiosk {
             staff_quit: false,
             staff_note: None,
             last_write: None,
+            view: View {
+                screen: Screen::Welcome,
+                cursor: None,
+                overlay: false,
+            },
+            view_since: 0.0,
+            press_at: f64::NEG_INFINITY,
         }
     }
 
@@ -202,6 +231,7 @@ impl Kiosk {
         self.language = None;
         self.shift = false;
         keyboard::clear_target(ctx);
+        widgets::new_page(ctx);
         self.thanks_until = None;
         self.idle_warning = None;
         self.generation += 1;
@@ -233,6 +263,27 @@ impl Kiosk {
             }
         }
         self.watch_idle(&ctx);
+        let (now, pressed, released) = ctx.input(|i| {
+            let (mut pressed, mut released) = (false, false);
+            for e in &i.events {
+                match e {
+                    egui::Event::PointerButton { pressed: p, .. } => {
+                        pressed |= *p;
+                        released |= !*p;
+                    }
+                    egui::Event::Touch { phase, .. } => {
+                        pressed |= *phase == egui::TouchPhase::Start;
+                        released |= *phase == egui::TouchPhase::End;
+                    }
+                    _ => {}
+                }
+            }
+            (i.time, pressed, released)
+        });
+        if pressed {
+            self.press_at = now;
+        }
+        self.note_view(now);
         let mut actions = Vec::new();
         let frame =
             egui::Frame::central_panel(ui.style()).inner_margin(egui::Margin::symmetric(48, 28));
@@ -240,16 +291,43 @@ impl Kiosk {
             ui.set_max_width(1100.0_f32.min(ui.available_width()));
             ui.push_id(self.generation, |ui| self.draw(ui, &mut actions));
         });
+        // A tap begun before this view appeared, or just after, was meant for the one before.
+        // (Keys of a real keyboard are not taps: Tab and Enter work at once.)
+        if released && self.press_at - self.view_since < TAP_GUARD_SECONDS {
+            actions.clear();
+        }
         let navigated = actions.iter().any(Action::navigates);
         for action in actions {
             self.apply(action, &ctx);
         }
+        self.note_view(now);
         if navigated {
             // The old page's focus goes with it; one more frame lets the new page's first
             // field take the focus (see `widgets::focus_on_arrival`).
             surrender_focus(&ctx);
+            widgets::new_page(&ctx);
             ctx.request_repaint();
         }
+    }
+}
+
+impl Kiosk {
+    /// Starts the tap guard when what the patient sees has changed.
+    fn note_view(&mut self, now: f64) {
+        let view = View {
+            screen: self.screen.clone(),
+            cursor: self.session.as_ref().map(Session::cursor),
+            overlay: self.idle_warning.is_some(),
+        };
+        if view != self.view {
+            self.view = view;
+            self.view_since = now;
+        }
+    }
+
+    /// Seconds the current view has been on screen.
+    fn view_age(&self, ctx: &egui::Context) -> f64 {
+        ctx.input(|i| i.time) - self.view_since
     }
 }
 

@@ -4,7 +4,8 @@
 use eframe::egui::{self, Align, Layout, RichText, ScrollArea, Vec2};
 
 use super::strings::{self, Strings, strings};
-use super::{Action, Kiosk, Screen, idle, staff};
+use super::{Action, CRISIS_GUARD_SECONDS, Kiosk, Screen, idle, staff};
+use crate::engine::RuleIdx;
 use crate::ui::theme;
 
 impl Kiosk {
@@ -31,19 +32,7 @@ impl Kiosk {
                 }
             }
             Screen::Questions => self.draw_questions(ui, t, &lang, actions),
-            Screen::Crisis(rule) => {
-                let message = self
-                    .q
-                    .as_ref()
-                    .and_then(|q| q.safety_rule(*rule))
-                    .map_or("", |r| r.message.get(&lang));
-                ui.add_space(24.0);
-                ui.label(RichText::new(message).size(theme::QUESTION));
-                ui.add_space(24.0);
-                if big_button(ui, t.crisis_continue).clicked() {
-                    actions.push(Action::AcknowledgeCrisis);
-                }
-            }
+            Screen::Crisis(rule) => self.draw_crisis(ui, *rule, t, &lang, actions),
             Screen::Thanks => {
                 ui.add_space(60.0);
                 ui.vertical_centered(|ui| {
@@ -62,6 +51,42 @@ impl Kiosk {
                 }
             }
         }
+    }
+
+    /// The crisis message, full screen. "Continue" stands at the bottom, away from where the
+    /// answer that raised it was, and works only once the message has been on screen for
+    /// [`CRISIS_GUARD_SECONDS`].
+    fn draw_crisis(
+        &self,
+        ui: &mut egui::Ui,
+        rule: RuleIdx,
+        t: &Strings,
+        lang: &str,
+        actions: &mut Vec<Action>,
+    ) {
+        let message = self
+            .q
+            .as_ref()
+            .and_then(|q| q.safety_rule(rule))
+            .map_or("", |r| r.message.get(lang));
+        let wait = CRISIS_GUARD_SECONDS - self.view_age(ui.ctx());
+        if wait > 0.0 {
+            // One repaint when the button may be used: nothing ticks meanwhile.
+            ui.ctx().request_repaint_after_secs(wait as f32);
+        }
+        ui.add_space(24.0);
+        ScrollArea::vertical()
+            .max_height(ui.available_height() - theme::TARGET - 40.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new(message).size(theme::QUESTION));
+            });
+        ui.with_layout(Layout::bottom_up(Align::Center), |ui| {
+            let button = egui::Button::new(RichText::new(t.crisis_continue).size(theme::QUESTION))
+                .min_size(Vec2::new(420.0, theme::TARGET + 8.0));
+            if ui.add_enabled(wait <= 0.0, button).clicked() {
+                actions.push(Action::AcknowledgeCrisis);
+            }
+        });
     }
 
     fn draw_welcome(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {

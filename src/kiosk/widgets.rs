@@ -357,7 +357,7 @@ fn field(ui: &mut egui::Ui, key: DraftKey, text: &mut String, width: f32, label:
                 .font(egui::FontId::proportional(theme::QUESTION)),
         )
         .labelled_by(label);
-    focus_on_arrival(ui, &response);
+    focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Digits);
 }
 
@@ -385,7 +385,7 @@ fn text_box(
                 .font(egui::FontId::proportional(theme::QUESTION)),
         )
         .labelled_by(label);
-    focus_on_arrival(ui, &response);
+    focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Letters);
 }
 
@@ -403,17 +403,26 @@ fn track_focus(ui: &egui::Ui, response: &egui::Response, key: DraftKey, keys: Ke
     }
 }
 
-/// The first field of a page takes the keyboard focus when the page opens, so typing (on the
-/// on-screen keyboard or a real one) goes somewhere without a tap first.
-fn focus_on_arrival(ui: &egui::Ui, response: &egui::Response) {
-    // Remembers the last field focused this way; a field seen for the first time takes focus.
-    let marker = egui::Id::NULL.with("prescreen-arrival-focus");
-    let seen = ui.ctx().data(|d| d.get_temp::<egui::Id>(marker));
-    let anything_focused = ui.ctx().memory(|m| m.focused().is_some());
-    if seen != Some(response.id) && !anything_focused {
+/// The first box of a page takes the keyboard focus when the page opens, so typing (on the
+/// on-screen keyboard or a real one) goes somewhere without a tap first. Only then: after
+/// that the focus never moves by itself — a tap on a key takes the focus from the box for a
+/// moment, and no other box may take it meanwhile, or the next key lands there.
+fn focus_on_arrival(ui: &egui::Ui, response: &egui::Response, key: DraftKey) {
+    let marker = arrival_marker();
+    let done_for = ui.ctx().data(|d| d.get_temp::<ItemIdx>(marker));
+    if done_for != Some(key.item) {
         response.request_focus();
-        ui.ctx().data_mut(|d| d.insert_temp(marker, response.id));
+        ui.ctx().data_mut(|d| d.insert_temp(marker, key.item));
     }
+}
+
+fn arrival_marker() -> egui::Id {
+    egui::Id::NULL.with("prescreen-arrival-focus")
+}
+
+/// Forgets which page had its arrival focus, so the page shown next focuses its first box.
+pub fn new_page(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.remove::<ItemIdx>(arrival_marker()));
 }
 
 /// Lays out a question's options as one accessible group named by the question.

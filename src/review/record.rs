@@ -189,7 +189,10 @@ fn summary_view(ui: &mut egui::Ui, v: &View<'_>) {
         ui.add_space(8.0);
         urgent_banner(ui, "URGENT — safety alert during the session", |ui| {
             for a in &v.alerts {
-                let text = format!("{} (at {})", a.text, a.at);
+                let text = match &a.shown {
+                    Some(shown) => format!("{} (at {}; {shown})", a.text, a.at),
+                    None => format!("{} (at {})", a.text, a.at),
+                };
                 ui.label(RichText::new(text).color(Color32::WHITE));
             }
         });

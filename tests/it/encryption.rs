@@ -328,7 +328,7 @@ fn the_kiosk_encrypts_its_summary_and_its_urgent_alert() {
     // The alert is written at once, encrypted.
     let alerts = files(dir.path(), names::ALERT_AGE_SUFFIX);
     assert_eq!(alerts.len(), 1);
-    click(&mut h, "I understand — continue");
+    crate::kiosk::continue_after_crisis(&mut h);
     click(&mut h, "Next");
     click(&mut h, "Submit my answers");
     assert_eq!(h.state().screen(), &Screen::Thanks);

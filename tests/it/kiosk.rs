@@ -48,9 +48,21 @@ pub(crate) fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, 
     h
 }
 
+/// Clicks `label` a moment after the page settled, as a person does (a tap within
+/// `TAP_GUARD_SECONDS` of a page appearing is ignored as meant for the page before).
 pub(crate) fn click(h: &mut Harness<'_, Kiosk>, label: &str) {
+    h.step();
     h.get_by_label(label).click();
     h.run();
+}
+
+/// Waits until the crisis screen's "continue" may be used, then taps it.
+pub(crate) fn continue_after_crisis(h: &mut Harness<'_, Kiosk>) {
+    let frames = (prescreen::kiosk::CRISIS_GUARD_SECONDS / 0.25) as usize + 1;
+    for _ in 0..frames {
+        h.step();
+    }
+    click(h, "I understand — continue");
 }
 
 pub(crate) fn type_into(h: &mut Harness<'_, Kiosk>, label: &str, text: &str) {
@@ -237,6 +249,11 @@ fn a_safety_rule_shows_the_crisis_screen_and_writes_the_alert_at_once() {
     let text = std::fs::read_to_string(&alerts[0]).unwrap();
     assert!(text.contains("Patient reported thoughts of self-harm") && text.contains("Ana"));
     click(&mut h, "I understand — continue");
+    assert!(
+        matches!(h.state().screen(), Screen::Crisis(_)),
+        "not dismissed at once"
+    );
+    continue_after_crisis(&mut h);
     assert_eq!(h.state().screen(), &Screen::Questions);
 }
 
@@ -339,12 +356,13 @@ fn every_page_of_the_shipped_questionnaire_renders_with_named_widgets() {
     );
 }
 
-/// Runs frames with egui's clock set to `t` seconds.
+/// Runs frames with egui's clock set to `t` seconds; then the clock runs on from there.
 fn at_time(h: &mut Harness<'_, Kiosk>, t: f64) {
     h.input_mut().time = Some(t);
     h.step();
     h.input_mut().time = Some(t);
     h.step();
+    h.input_mut().time = None;
 }
 
 #[test]
@@ -372,6 +390,8 @@ fn idle_overlay_more_time_keeps_answers_and_running_out_wipes_them() {
         h.query_by_label("Do you smoke?").is_none(),
         "the page is hidden behind the overlay"
     );
+    // A moment to read it: a tap the instant it appears was meant for the page below.
+    at_time(&mut h, started + 122.0);
     click(&mut h, "I need more time");
     assert!(h.query_by_label("Are you still here?").is_none());
     let kept = h.state().session().map(|s| s.answers().len());

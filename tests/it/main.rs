@@ -15,6 +15,7 @@ mod review;
 mod scenario;
 mod scenarios;
 mod summary;
+mod taps;
 mod validation;
 
 use std::path::{Path, PathBuf};
