@@ -47,9 +47,11 @@ impl Kiosk {
             Action::Jump(idx) => {
                 self.message = None;
                 if let Some(s) = &mut self.session {
-                    let _ = s.jump(idx);
+                    self.reviewed_pages = s.visible_pages();
+                    self.returning_to_review = s.jump(idx).is_ok();
                 }
             }
+            Action::BackToReview => self.next(),
             Action::Submit | Action::Retry => self.submit(ctx),
             Action::AcknowledgeCrisis => {
                 let shown = self.view_age(ctx);
@@ -164,7 +166,20 @@ impl Kiosk {
         let Some(session) = &mut self.session else {
             return;
         };
-        match session.forward() {
+        let mut moved = session.forward();
+        // After "Change": pages seen before are passed over; a question the change revealed
+        // is asked, then the review page returns.
+        while self.returning_to_review
+            && let Ok(Cursor::Item(i)) = moved
+            && self.reviewed_pages.contains(&i)
+        {
+            moved = session.forward();
+        }
+        match moved {
+            Ok(Cursor::Review) => {
+                self.message = None;
+                self.returning_to_review = false;
+            }
             Ok(_) => self.message = None,
             Err(blocked) => self.message = Some(strings::invalid(&blocked.reason, &lang)),
         }

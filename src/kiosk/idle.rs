@@ -56,7 +56,11 @@ pub(super) fn warning(ui: &mut egui::Ui, t: &Strings, seconds: u32, actions: &mu
     ui.vertical_centered(|ui| {
         ui.heading(t.still_here_title);
         ui.add_space(20.0);
-        let body = t.still_here_body.replace("{n}", &seconds.to_string());
+        let body = if seconds == 1 {
+            t.still_here_body_one.to_owned()
+        } else {
+            t.still_here_body.replace("{n}", &seconds.to_string())
+        };
         ui.label(RichText::new(body).size(theme::QUESTION));
         ui.add_space(30.0);
         let button = egui::Button::new(RichText::new(t.more_time).size(theme::QUESTION))

@@ -79,40 +79,37 @@ const LETTER_ROWS: [&str; 5] = [
 ];
 const DIGIT_ROWS: [&str; 4] = ["123", "456", "789", ".0"];
 
-/// Height of a key: above WCAG's 44 pt minimum, small enough that letters and the question
-/// both fit on a 1024 × 768 screen.
-const KEY_HEIGHT: f32 = 50.0;
+/// Height of a key on screen, in pixels: the kiosk's own touch target. Keys keep this size at
+/// every text size (their sizes are divided by the zoom factor), so the keyboard never grows
+/// over the page when the patient enlarges the text.
+const KEY_HEIGHT: f32 = theme::TARGET;
 const GAP: f32 = 6.0;
+/// The widest a letter key grows, in pixels.
+const MAX_LETTER_WIDTH: f32 = 90.0;
 
-/// The width of the numeric keypad (three 90 pt keys and two gaps), which stands beside the
-/// answer.
+/// The width of the numeric keypad on screen (three 90 px keys and two gaps), in pixels; it
+/// stands beside the answer when there is room.
 pub const KEYPAD_WIDTH: f32 = 3.0 * 90.0 + 2.0 * GAP;
-
-/// The height the keys take, so the page can make room for them.
-pub fn height(keys: Keys) -> f32 {
-    let rows = match keys {
-        Keys::Letters => LETTER_ROWS.len() + 1,
-        Keys::Digits => DIGIT_ROWS.len(),
-    } as f32;
-    rows * KEY_HEIGHT + (rows - 1.0) * GAP
-}
 
 /// Draws the keys; returns the one pressed.
 pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<Press> {
+    let z = ui.ctx().zoom_factor().max(0.1);
+    let (height, gap) = (KEY_HEIGHT / z, GAP / z);
+    // Ten letter keys fill the width, up to a comfortable size.
+    let letter = ((ui.available_width() - 9.0 * gap) / 10.0).min(MAX_LETTER_WIDTH / z);
     let mut pressed = None;
     let key = |ui: &mut egui::Ui, label: &str, width: f32| {
-        let text = RichText::new(label).size(theme::BODY * 1.1);
-        ui.add(egui::Button::new(text).min_size(Vec2::new(width, KEY_HEIGHT)))
+        let text = RichText::new(label).size(theme::BODY * 1.1 / z);
+        ui.add(egui::Button::new(text).min_size(Vec2::new(width, height)))
     };
     ui.scope_builder(
         egui::UiBuilder::new()
             .accessibility_role(egui::accesskit::Role::Group)
             .accessibility_label(t.keyboard),
         |ui| {
-            ui.spacing_mut().item_spacing = Vec2::splat(GAP);
-            ui.spacing_mut().interact_size.y = KEY_HEIGHT;
-            // Keys are exactly KEY_HEIGHT tall: `height` must agree with what is drawn.
-            ui.spacing_mut().button_padding = Vec2::new(4.0, 2.0);
+            ui.spacing_mut().item_spacing = Vec2::splat(gap);
+            ui.spacing_mut().interact_size.y = height;
+            ui.spacing_mut().button_padding = Vec2::new(4.0 / z, 2.0 / z);
             match keys {
                 Keys::Letters => {
                     for row in LETTER_ROWS {
@@ -123,7 +120,7 @@ pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<P
                                 } else {
                                     c.to_string()
                                 };
-                                if key(ui, &shown, 56.0).clicked() {
+                                if key(ui, &shown, letter).clicked() {
                                     pressed = Some(Press::Char(c));
                                 }
                             }
@@ -131,13 +128,13 @@ pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<P
                     }
                     ui.horizontal(|ui| {
                         let shift_label = if shift { t.shift_on } else { t.shift };
-                        if key(ui, shift_label, 150.0).clicked() {
+                        if key(ui, shift_label, letter * 2.5).clicked() {
                             pressed = Some(Press::Shift);
                         }
-                        if key(ui, t.space, 300.0).clicked() {
+                        if key(ui, t.space, letter * 4.0).clicked() {
                             pressed = Some(Press::Space);
                         }
-                        if key(ui, t.delete, 150.0).clicked() {
+                        if key(ui, t.delete, letter * 2.5).clicked() {
                             pressed = Some(Press::Delete);
                         }
                     });
@@ -146,11 +143,11 @@ pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<P
                     for row in DIGIT_ROWS {
                         ui.horizontal(|ui| {
                             for c in row.chars() {
-                                if key(ui, &c.to_string(), 90.0).clicked() {
+                                if key(ui, &c.to_string(), 90.0 / z).clicked() {
                                     pressed = Some(Press::Char(c));
                                 }
                             }
-                            if row == ".0" && key(ui, t.delete, 90.0).clicked() {
+                            if row == ".0" && key(ui, t.delete, 90.0 / z).clicked() {
                                 pressed = Some(Press::Delete);
                             }
                         });

@@ -76,6 +76,9 @@ enum Action {
     Submit,
     Retry,
     AcknowledgeCrisis,
+    /// From a page reached with "Change": on to the review page, asking first any question
+    /// the change revealed.
+    BackToReview,
     MoreTime,
     Key(keyboard::Press),
     OpenStaff,
@@ -93,7 +96,12 @@ impl Action {
     fn navigates(&self) -> bool {
         matches!(
             self,
-            Action::Next | Action::Back | Action::Jump(_) | Action::Begin | Action::Submit
+            Action::Next
+                | Action::Back
+                | Action::Jump(_)
+                | Action::Begin
+                | Action::Submit
+                | Action::BackToReview
         )
     }
 }
@@ -108,6 +116,11 @@ pub struct Kiosk {
     drafts: Drafts,
     /// The message next to the current answer ("Please enter a number between …").
     message: Option<String>,
+    /// Set by "Change" on the review page: the pages the patient had seen then. Next and
+    /// "Back to my answers" skip them, so only questions the change revealed are asked before
+    /// the review page returns.
+    returning_to_review: bool,
+    reviewed_pages: Vec<ItemIdx>,
     zoom_step: usize,
     high_contrast: bool,
     /// The patient's language, kept past the session for the thank-you screen; reset with it.
@@ -165,6 +178,8 @@ impl Kiosk {
             session: None,
             drafts: Drafts::new(),
             message: None,
+            returning_to_review: false,
+            reviewed_pages: Vec::new(),
             zoom_step: 0,
             high_contrast: false,
             language: None,
@@ -226,6 +241,8 @@ impl Kiosk {
         self.session = None;
         self.forget_drafts();
         self.message = None;
+        self.returning_to_review = false;
+        self.reviewed_pages.clear();
         self.zoom_step = 0;
         self.high_contrast = false;
         self.language = None;
@@ -285,12 +302,7 @@ impl Kiosk {
         }
         self.note_view(now);
         let mut actions = Vec::new();
-        let frame =
-            egui::Frame::central_panel(ui.style()).inner_margin(egui::Margin::symmetric(48, 28));
-        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-            ui.set_max_width(1100.0_f32.min(ui.available_width()));
-            ui.push_id(self.generation, |ui| self.draw(ui, &mut actions));
-        });
+        self.draw_panels(ui, &mut actions);
         // A tap begun before this view appeared, or just after, was meant for the one before.
         // (Keys of a real keyboard are not taps: Tab and Enter work at once.)
         if released && self.press_at - self.view_since < TAP_GUARD_SECONDS {

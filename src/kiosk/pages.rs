@@ -5,13 +5,119 @@ use eframe::egui::{self, Align, Layout, RichText, ScrollArea, Vec2};
 
 use super::strings::{self, Strings, strings};
 use super::{Action, CRISIS_GUARD_SECONDS, Kiosk, Screen, idle, staff};
-use crate::engine::RuleIdx;
 use crate::ui::theme;
 
+/// Margins of the page, in physical pixels (divided by the zoom factor, so text size buttons
+/// do not push the page's edges inwards).
+const MARGIN_X: f32 = 48.0;
+const MARGIN_Y: f32 = 8.0;
+
+/// The zoom factor: sizes that must stay the same on screen at any text size (keys, buttons
+/// that move between pages, margins) are divided by it.
+pub(super) fn zoom(ui: &egui::Ui) -> f32 {
+    ui.ctx().zoom_factor().max(0.1)
+}
+
+fn frame(ui: &egui::Ui) -> egui::Frame {
+    let z = zoom(ui);
+    egui::Frame::central_panel(ui.style()).inner_margin(egui::Margin::symmetric(
+        (MARGIN_X / z) as i8,
+        (MARGIN_Y / z) as i8,
+    ))
+}
+
 impl Kiosk {
-    pub(super) fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    /// A patient's page is three parts: the bar at the top (where they are, text size,
+    /// contrast), the bar at the bottom (keys, Back and Next) — both always on screen, at any
+    /// text size — and the page itself between them, which scrolls and says when there is more
+    /// below. Other screens are one part.
+    pub(super) fn draw_panels(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let lang = self.lang();
         let t = strings(&lang);
+        let patient_page = self.idle_warning.is_none()
+            && matches!(
+                self.screen,
+                Screen::Intro | Screen::Questions | Screen::Crisis(_)
+            );
+        let generation = self.generation;
+        if patient_page {
+            egui::Panel::top("kiosk-top")
+                .frame(frame(ui))
+                .show(ui, |ui| {
+                    ui.push_id(generation, |ui| self.draw_top(ui, t, &lang, actions))
+                });
+            egui::Panel::bottom("kiosk-bottom")
+                .frame(frame(ui))
+                .show(ui, |ui| {
+                    ui.push_id(generation, |ui| self.draw_bottom(ui, t, &lang, actions))
+                });
+        }
+        egui::CentralPanel::default()
+            .frame(frame(ui))
+            .show(ui, |ui| {
+                ui.set_max_width(1100.0_f32.min(ui.available_width()));
+                ui.push_id(generation, |ui| {
+                    if patient_page {
+                        self.draw_middle(ui, t, &lang, actions);
+                    } else {
+                        self.draw(ui, t, actions);
+                    }
+                });
+            });
+    }
+
+    /// The top bar of a patient's page.
+    fn draw_top(&self, ui: &mut egui::Ui, t: &Strings, lang: &str, actions: &mut Vec<Action>) {
+        match (&self.screen, &self.session) {
+            (Screen::Questions, Some(session)) => {
+                super::question::progress(ui, session, t, lang, actions)
+            }
+            _ => toolbar(ui, t, actions, |_| {}),
+        }
+    }
+
+    /// The bottom bar of a patient's page.
+    fn draw_bottom(&self, ui: &mut egui::Ui, t: &Strings, lang: &str, actions: &mut Vec<Action>) {
+        match &self.screen {
+            Screen::Intro => nav(ui, None, Some((t.begin, Action::Begin)), actions),
+            Screen::Crisis(_) => self.draw_crisis_button(ui, t, actions),
+            Screen::Questions => self.draw_question_bottom(ui, t, lang, actions),
+            _ => {}
+        }
+    }
+
+    /// The scrolling middle of a patient's page.
+    fn draw_middle(
+        &mut self,
+        ui: &mut egui::Ui,
+        t: &Strings,
+        lang: &str,
+        actions: &mut Vec<Action>,
+    ) {
+        match self.screen.clone() {
+            Screen::Intro => scrolling(ui, t, |ui| {
+                ui.heading(t.intro_title);
+                ui.add_space(12.0);
+                ui.label(RichText::new(t.intro_body).size(theme::QUESTION * 0.9));
+            }),
+            Screen::Crisis(rule) => {
+                let message = self
+                    .q
+                    .as_ref()
+                    .and_then(|q| q.safety_rule(rule))
+                    .map_or("", |r| r.message.get(lang));
+                scrolling(ui, t, |ui| {
+                    ui.add_space(12.0);
+                    ui.label(RichText::new(message).size(theme::QUESTION));
+                });
+            }
+            _ => self.draw_questions(ui, t, lang, actions),
+        }
+    }
+
+    /// The screens that are one part: Welcome, Thanks, a failed save, the staff screens, the
+    /// idle overlay.
+    fn draw(&mut self, ui: &mut egui::Ui, t: &Strings, actions: &mut Vec<Action>) {
         if let Some(seconds) = self.idle_warning {
             idle::warning(ui, t, seconds, actions);
             return;
@@ -21,18 +127,8 @@ impl Kiosk {
             Screen::Welcome => self.draw_welcome(ui, actions),
             Screen::StaffPin => staff::pin_pad(ui, &self.pin, t, actions),
             Screen::Staff => self.draw_staff_menu(ui, actions),
-            Screen::Intro => {
-                toolbar(ui, t, actions, |_| {});
-                ui.heading(t.intro_title);
-                ui.add_space(12.0);
-                ui.label(RichText::new(t.intro_body).size(theme::QUESTION * 0.9));
-                ui.add_space(24.0);
-                if big_button(ui, t.begin).clicked() {
-                    actions.push(Action::Begin);
-                }
-            }
-            Screen::Questions => self.draw_questions(ui, t, &lang, actions),
-            Screen::Crisis(rule) => self.draw_crisis(ui, *rule, t, &lang, actions),
+            // Drawn in three parts by `draw_panels`.
+            Screen::Intro | Screen::Questions | Screen::Crisis(_) => {}
             Screen::Thanks => {
                 ui.add_space(60.0);
                 ui.vertical_centered(|ui| {
@@ -53,36 +149,19 @@ impl Kiosk {
         }
     }
 
-    /// The crisis message, full screen. "Continue" stands at the bottom, away from where the
-    /// answer that raised it was, and works only once the message has been on screen for
-    /// [`CRISIS_GUARD_SECONDS`].
-    fn draw_crisis(
-        &self,
-        ui: &mut egui::Ui,
-        rule: RuleIdx,
-        t: &Strings,
-        lang: &str,
-        actions: &mut Vec<Action>,
-    ) {
-        let message = self
-            .q
-            .as_ref()
-            .and_then(|q| q.safety_rule(rule))
-            .map_or("", |r| r.message.get(lang));
+    /// The crisis screen's one button, at the bottom, away from where the answer that raised
+    /// it was; it works only once the message has been on screen for [`CRISIS_GUARD_SECONDS`].
+    fn draw_crisis_button(&self, ui: &mut egui::Ui, t: &Strings, actions: &mut Vec<Action>) {
         let wait = CRISIS_GUARD_SECONDS - self.view_age(ui.ctx());
         if wait > 0.0 {
             // One repaint when the button may be used: nothing ticks meanwhile.
             ui.ctx().request_repaint_after_secs(wait as f32);
         }
-        ui.add_space(24.0);
-        ScrollArea::vertical()
-            .max_height(ui.available_height() - theme::TARGET - 40.0)
-            .show(ui, |ui| {
-                ui.label(RichText::new(message).size(theme::QUESTION));
-            });
-        ui.with_layout(Layout::bottom_up(Align::Center), |ui| {
-            let button = egui::Button::new(RichText::new(t.crisis_continue).size(theme::QUESTION))
-                .min_size(Vec2::new(420.0, theme::TARGET + 8.0));
+        ui.vertical_centered(|ui| {
+            let z = zoom(ui);
+            let button =
+                egui::Button::new(RichText::new(t.crisis_continue).size(theme::QUESTION / z))
+                    .min_size(Vec2::new(420.0 / z, (theme::TARGET + 8.0) / z));
             if ui.add_enabled(wait <= 0.0, button).clicked() {
                 actions.push(Action::AcknowledgeCrisis);
             }
@@ -141,48 +220,108 @@ fn broken(ui: &mut egui::Ui, diagnostics: &str, actions: &mut Vec<Action>) {
     });
 }
 
-/// A–, A+ and contrast, on every page; `left` draws where the patient is beside them.
+/// The page in the middle: it scrolls (by dragging, too), and when it does not all fit, a
+/// line at its foot says there is more below.
+pub(super) fn scrolling(ui: &mut egui::Ui, t: &Strings, body: impl FnOnce(&mut egui::Ui)) {
+    let cue = theme::BODY * 1.6;
+    let out = ScrollArea::vertical()
+        .max_height((ui.available_height() - cue).max(40.0))
+        .auto_shrink([false, true])
+        .scroll_source(egui::scroll_area::ScrollSource::ALL)
+        .show(ui, body);
+    let hidden_below =
+        out.content_size.y - (out.state.clamped_offset().y + out.inner_rect.height());
+    if hidden_below > 1.0 {
+        ui.label(
+            RichText::new(t.more_below)
+                .size(theme::BODY)
+                .color(egui::Color32::from_rgb(0, 70, 160))
+                .strong(),
+        );
+    }
+}
+
+/// A–, A+ and contrast, on every patient's page, at the same size on screen whatever the text
+/// size; `left` draws where the patient is beside them, or under them when there is no room.
 pub(super) fn toolbar(
     ui: &mut egui::Ui,
     t: &Strings,
     actions: &mut Vec<Action>,
     left: impl FnOnce(&mut egui::Ui),
 ) {
-    ui.horizontal(|ui| {
-        // Where the patient is (section, progress) shares the row with A−, A+ and contrast,
-        // leaving the height of the page to the question and the keyboard.
-        ui.vertical(|ui| {
-            ui.set_max_width(ui.available_width() - 420.0);
-            left(ui);
-        });
+    let z = zoom(ui);
+    let controls = 430.0 / z;
+    let buttons = |ui: &mut egui::Ui, actions: &mut Vec<Action>| {
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if ui
-                .button(RichText::new(t.high_contrast).size(theme::BODY))
-                .clicked()
-            {
+            let size = theme::BODY / z;
+            let min = Vec2::splat(theme::TARGET / z);
+            let button =
+                |text: &str| egui::Button::new(RichText::new(text).size(size)).min_size(min);
+            if ui.add(button(t.high_contrast)).clicked() {
                 actions.push(Action::ToggleContrast);
             }
             if ui
-                .button(RichText::new("A+").size(theme::BODY))
+                .add(button("A+"))
                 .accessible_name(t.bigger_text)
                 .clicked()
             {
                 actions.push(Action::Zoom(1));
             }
             if ui
-                .button(RichText::new("A−").size(theme::BODY))
+                .add(button("A−"))
                 .accessible_name(t.smaller_text)
                 .clicked()
             {
                 actions.push(Action::Zoom(-1));
             }
         });
+    };
+    if ui.available_width() - controls >= 300.0 / z {
+        ui.horizontal(|ui| {
+            // Where the patient is shares the row with the controls, leaving the height of
+            // the page to the question and the keyboard.
+            ui.vertical(|ui| {
+                ui.set_max_width(ui.available_width() - controls);
+                left(ui);
+            });
+            buttons(ui, actions);
+        });
+    } else {
+        ui.horizontal(|ui| buttons(ui, actions));
+        left(ui);
+    }
+}
+
+/// Back on the left, the way on at the right, at the same size on screen at any text size;
+/// `middle` between them (a message).
+pub(super) fn nav(
+    ui: &mut egui::Ui,
+    back: Option<(&str, Action)>,
+    on: Option<(&str, Action)>,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| {
+        if let Some((text, action)) = back
+            && big_button(ui, text).clicked()
+        {
+            actions.push(action);
+        }
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if let Some((text, action)) = on
+                && big_button(ui, text).clicked()
+            {
+                actions.push(action);
+            }
+        });
     });
 }
 
+/// A button that moves between pages: the same size on screen at any text size, so it always
+/// fits.
 pub(super) fn big_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    let z = zoom(ui);
     ui.add(
-        egui::Button::new(RichText::new(text).size(theme::QUESTION))
-            .min_size(Vec2::new(220.0, theme::TARGET + 8.0)),
+        egui::Button::new(RichText::new(text).size(theme::QUESTION / z))
+            .min_size(Vec2::new(200.0 / z, (theme::TARGET + 8.0) / z)),
     )
 }

@@ -1,19 +1,26 @@
-//! The question page: where the patient is (section, progress), the question, its help and
-//! answer widget, the message when an answer is not accepted, the on-screen keys, Back and
-//! Next. The review page (`review_page`) shares the toolbar.
+//! The question page: where the patient is (section, progress) in the top bar; the question,
+//! its help, its answer widget and the message when an answer is not accepted in the middle;
+//! the on-screen keys, the message again, and Back / Next in the bottom bar. The review page
+//! (`review_page`) shares the bars.
 
-use eframe::egui::{self, Align, Layout, RichText, ScrollArea};
+use eframe::egui::{self, Align, Layout, RichText};
 
 use super::draft::DraftKey;
 use super::keyboard::{self, Keys, Target};
-use super::pages::{big_button, toolbar};
+use super::pages::{nav, scrolling, toolbar, zoom};
 use super::strings::Strings;
 use super::widgets::Page;
 use super::{Action, Kiosk};
 use crate::engine::{Cursor, ItemIdx, Session};
 use crate::ui::theme;
 
+/// The width the page needs beside the keypad for the keypad to stand beside it, in points.
+const ROOM_BESIDE_KEYPAD: f32 = 420.0;
+
+const MESSAGE: egui::Color32 = egui::Color32::from_rgb(170, 0, 0);
+
 impl Kiosk {
+    /// The middle of a question or the review page.
     pub(super) fn draw_questions(
         &mut self,
         ui: &mut egui::Ui,
@@ -22,86 +29,108 @@ impl Kiosk {
         actions: &mut Vec<Action>,
     ) {
         let Some(session) = &self.session else { return };
-        progress(ui, session, t, lang, actions);
         match session.cursor() {
             Cursor::Start => {}
-            Cursor::Review => {
-                ui.heading(t.review_title);
-                ui.label(t.review_body);
-                self.draw_review(ui, t, lang, actions);
-                ui.add_space(16.0);
-                ui.horizontal(|ui| {
-                    if big_button(ui, t.back).clicked() {
-                        actions.push(Action::Back);
-                    }
-                    if big_button(ui, t.submit).clicked() {
-                        actions.push(Action::Submit);
-                    }
-                });
+            Cursor::Review => self.draw_review(ui, t, lang, actions),
+            Cursor::Item(idx) => {
+                let target = self.letters_or_keypad(ui.ctx(), idx);
+                let z = zoom(ui);
+                let keypad_beside = target.is_some_and(|k| k.keys == Keys::Digits)
+                    && ui.available_width() >= keyboard::KEYPAD_WIDTH / z + ROOM_BESIDE_KEYPAD;
+                if keypad_beside {
+                    ui.horizontal_top(|ui| {
+                        let keypad = keyboard::KEYPAD_WIDTH / z + 24.0 / z;
+                        ui.vertical(|ui| {
+                            ui.set_max_width(ui.available_width() - keypad);
+                            scrolling(ui, t, |ui| self.draw_body(ui, idx, t, lang, actions));
+                        });
+                        ui.vertical(|ui| {
+                            if let Some(press) = keyboard::show(ui, Keys::Digits, false, t) {
+                                actions.push(Action::Key(press));
+                            }
+                        });
+                    });
+                } else {
+                    scrolling(ui, t, |ui| self.draw_body(ui, idx, t, lang, actions));
+                }
             }
-            Cursor::Item(idx) => self.draw_question(ui, idx, t, lang, actions),
         }
     }
 
-    fn draw_question(
-        &mut self,
+    /// The box the on-screen keys type into, when it is on this page.
+    fn letters_or_keypad(&self, ctx: &egui::Context, idx: ItemIdx) -> Option<Target> {
+        keyboard::target(ctx).filter(|k| k.draft.item == idx)
+    }
+
+    /// The bottom bar of a question or the review page: the letter keys (or the keypad when
+    /// there is no room beside the answer), the message, and the buttons that move on.
+    pub(super) fn draw_question_bottom(
+        &self,
         ui: &mut egui::Ui,
-        idx: ItemIdx,
         t: &Strings,
         lang: &str,
         actions: &mut Vec<Action>,
     ) {
-        ui.add_space(12.0);
-        // The keys type into a box of this page only.
-        let target = keyboard::target(ui.ctx()).filter(|k| k.draft.item == idx);
-        // The keypad is narrow: it stands beside the answer, so the question stays in view.
-        // The letter keyboard is wide: it goes below, and the page makes room.
-        let side_keypad = target.as_ref().is_some_and(|k| k.keys == Keys::Digits);
-        let letters = target.filter(|k| k.keys == Keys::Letters);
-        let keyboard_height = letters
-            .as_ref()
-            .map_or(0.0, |k| keyboard::height(k.keys) + 4.0);
-        let body_height = ui.available_height() - theme::TARGET - 20.0 - keyboard_height;
-        let keypad_width = if side_keypad {
-            keyboard::KEYPAD_WIDTH + 24.0
-        } else {
-            0.0
+        let _ = lang;
+        let Some(session) = &self.session else { return };
+        let idx = match session.cursor() {
+            Cursor::Item(idx) => idx,
+            Cursor::Review => {
+                nav(
+                    ui,
+                    Some((t.back, Action::Back)),
+                    Some((t.submit, Action::Submit)),
+                    actions,
+                );
+                return;
+            }
+            Cursor::Start => return,
         };
-        ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_max_width(ui.available_width() - keypad_width);
-                ScrollArea::vertical()
-                    .max_height(body_height.max(120.0))
-                    .scroll_source(egui::scroll_area::ScrollSource::ALL)
-                    .show(ui, |ui| self.draw_body(ui, idx, t, lang, actions));
-            });
-            if side_keypad {
-                ui.vertical(|ui| {
-                    if let Some(press) = keyboard::show(ui, Keys::Digits, false, t) {
-                        actions.push(Action::Key(press));
-                    }
-                });
+        let mut keys_shown = None;
+        if let Some(target) = self.letters_or_keypad(ui.ctx(), idx) {
+            let z = zoom(ui);
+            let beside = ui.available_width() >= keyboard::KEYPAD_WIDTH / z + ROOM_BESIDE_KEYPAD;
+            if target.keys == Keys::Letters || !beside {
+                self.draw_keys(ui, &target, t, actions);
+                keys_shown = Some(target.keys);
             }
+        }
+        // The bar has just grown or shrunk: draw once more at once, so what is on screen is
+        // where the next tap lands (egui places a bar from its size in the frame before).
+        let marker = egui::Id::NULL.with("prescreen-keys-shown");
+        if ui.ctx().data(|d| d.get_temp::<Option<Keys>>(marker)) != Some(keys_shown) {
+            ui.ctx().data_mut(|d| d.insert_temp(marker, keys_shown));
+            ui.ctx().request_repaint();
+        }
+        // The message again beside the buttons, where the patient's eyes are when Next
+        // seems to do nothing.
+        if let Some(message) = &self.message {
+            let z = zoom(ui);
+            ui.label(
+                RichText::new(message)
+                    .color(MESSAGE)
+                    .size(theme::BODY / z)
+                    .strong(),
+            );
+        }
+        ui.horizontal(|ui| {
+            nav(
+                ui,
+                Some((t.back, Action::Back)),
+                Some((t.next, Action::Next)),
+                actions,
+            );
         });
-        ui.with_layout(Layout::bottom_up(Align::Min), |ui| {
-            // Bottom-up: navigation first (at the bottom), the keyboard above it.
-            ui.horizontal(|ui| {
-                if big_button(ui, t.back).clicked() {
-                    actions.push(Action::Back);
+        if self.returning_to_review {
+            ui.vertical_centered(|ui| {
+                if super::pages::big_button(ui, t.back_to_answers).clicked() {
+                    actions.push(Action::BackToReview);
                 }
-                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    if big_button(ui, t.next).clicked() {
-                        actions.push(Action::Next);
-                    }
-                });
             });
-            if let Some(target) = letters {
-                self.draw_letters(ui, &target, t, actions);
-            }
-        });
+        }
     }
 
-    /// The question, its help, the answer widget and the message, in the scrolling part.
+    /// The question, its help, the answer widget and the message, in the scrolling middle.
     fn draw_body(
         &mut self,
         ui: &mut egui::Ui,
@@ -142,7 +171,7 @@ impl Kiosk {
             ui.add_space(8.0);
             ui.label(
                 RichText::new(message)
-                    .color(egui::Color32::from_rgb(170, 0, 0))
+                    .color(MESSAGE)
                     .size(theme::BODY)
                     .strong(),
             );
@@ -150,7 +179,7 @@ impl Kiosk {
         scroll_focus_into_view(ui);
     }
 
-    fn draw_letters(
+    fn draw_keys(
         &self,
         ui: &mut egui::Ui,
         target: &Target,
@@ -159,18 +188,18 @@ impl Kiosk {
     ) {
         // A capital at the start of a name or sentence, without asking.
         let empty = self.drafts.get(&target.draft).is_none_or(String::is_empty);
-        let shift = self.shift || empty;
-        ui.add_space(4.0);
-        ui.with_layout(Layout::top_down(Align::Min), |ui| {
+        let shift = target.keys == Keys::Letters && (self.shift || empty);
+        ui.with_layout(Layout::top_down(Align::Center), |ui| {
             if let Some(press) = keyboard::show(ui, target.keys, shift, t) {
                 actions.push(Action::Key(press));
             }
         });
+        ui.add_space(4.0);
     }
 }
 
 /// The section's title and "n / N answered", beside A−, A+ and contrast.
-fn progress(
+pub(super) fn progress(
     ui: &mut egui::Ui,
     session: &Session,
     t: &Strings,
@@ -184,8 +213,9 @@ fn progress(
         _ => None,
     };
     toolbar(ui, t, actions, |ui| {
+        let z = zoom(ui);
         if let Some(title) = section_title {
-            ui.label(RichText::new(title).size(theme::BODY).strong());
+            ui.label(RichText::new(title).size(theme::BODY / z).strong());
         }
         let fraction = if asked == 0 {
             0.0
@@ -199,26 +229,36 @@ fn progress(
                 ui.visuals_mut().selection.bg_fill = egui::Color32::from_rgb(0, 90, 200);
                 ui.add(
                     egui::ProgressBar::new(fraction)
-                        .desired_height(14.0)
-                        .desired_width(220.0),
+                        .desired_height(14.0 / z)
+                        .desired_width(200.0 / z),
                 );
             });
-            ui.label(format!("{answered} / {asked} {}", t.answered_of));
+            ui.label(
+                RichText::new(format!("{answered} / {asked} {}", t.answered_of))
+                    .size(theme::BODY / z),
+            );
         });
     });
 }
 
-/// When the keyboard takes the lower part of the page, a field cut by the edge is scrolled
-/// fully into view (once: a field in view is left alone, so this schedules nothing while idle).
+/// When the keyboard takes the lower part of the screen, a box cut by the edge of the page is
+/// scrolled fully into view (once: a box in view is left alone, so this schedules nothing while
+/// idle).
 fn scroll_focus_into_view(ui: &mut egui::Ui) {
+    // The box last brought into view: a patient who then slides the page to read the question
+    // is not pulled back.
+    let marker = egui::Id::NULL.with("prescreen-scrolled-for");
     let clip = ui.clip_rect();
-    if let Some(r) = ui
-        .ctx()
-        .memory(|m| m.focused())
-        .and_then(|id| ui.ctx().read_response(id))
-        && r.rect.top() < clip.bottom()
-        && r.rect.bottom() > clip.bottom() + 0.5
+    let Some(focused) = ui.ctx().memory(|m| m.focused()) else {
+        return;
+    };
+    if ui.ctx().data(|d| d.get_temp::<egui::Id>(marker)) == Some(focused) {
+        return;
+    }
+    if let Some(r) = ui.ctx().read_response(focused)
+        && (r.rect.bottom() > clip.bottom() + 0.5 || r.rect.top() < clip.top() - 0.5)
     {
         ui.scroll_to_rect(r.rect, Some(Align::Max));
+        ui.ctx().data_mut(|d| d.insert_temp(marker, focused));
     }
 }

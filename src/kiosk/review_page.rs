@@ -1,7 +1,9 @@
 //! "Check your answers": every question shown, by section, each row one big button that jumps
 //! back to the question to change it.
 
-use eframe::egui::{self, Align, RichText, ScrollArea, Vec2};
+use eframe::egui::{self, Align, RichText, Vec2};
+
+use super::pages::scrolling;
 
 use super::strings::Strings;
 use super::{Action, Kiosk};
@@ -19,31 +21,29 @@ impl Kiosk {
     ) {
         let Some(session) = &self.session else { return };
         let q = session.questionnaire();
-        let height = ui.available_height() - theme::TARGET - 40.0;
-        ScrollArea::vertical()
-            .max_height(height.max(120.0))
-            .scroll_source(egui::scroll_area::ScrollSource::ALL)
-            .show(ui, |ui| {
-                let mut last_section: Option<SectionIdx> = None;
-                for idx in session.visible_pages() {
-                    let item = q.item(idx);
-                    if !item.kind.is_question() {
-                        continue;
-                    }
-                    if last_section != Some(item.section) {
-                        last_section = Some(item.section);
-                        ui.add_space(12.0);
-                        let title = q.section(item.section).title.get(lang);
-                        ui.label(RichText::new(title).size(theme::QUESTION).strong());
-                    }
-                    let shown = session
-                        .answer(idx)
-                        .map_or_else(|| t.not_answered.to_owned(), |a| shown(q, item, a, lang));
-                    if review_row(ui, item.text.get(lang), &shown, t).clicked() {
-                        actions.push(Action::Jump(idx));
-                    }
+        scrolling(ui, t, |ui| {
+            ui.heading(t.review_title);
+            ui.label(t.review_body);
+            let mut last_section: Option<SectionIdx> = None;
+            for idx in session.visible_pages() {
+                let item = q.item(idx);
+                if !item.kind.is_question() {
+                    continue;
                 }
-            });
+                if last_section != Some(item.section) {
+                    last_section = Some(item.section);
+                    ui.add_space(12.0);
+                    let title = q.section(item.section).title.get(lang);
+                    ui.label(RichText::new(title).size(theme::QUESTION).strong());
+                }
+                let shown = session
+                    .answer(idx)
+                    .map_or_else(|| t.not_answered.to_owned(), |a| shown(q, item, a, lang));
+                if review_row(ui, item.text.get(lang), &shown, t).clicked() {
+                    actions.push(Action::Jump(idx));
+                }
+            }
+        });
     }
 }
 

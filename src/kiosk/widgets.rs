@@ -320,9 +320,14 @@ impl Page<'_> {
             drafts.retain(|k, _| !(k.item == key.item && k.entry.is_some()));
             changed = true;
         }
-        let add =
-            egui::Button::new(RichText::new(format!("+ {}", self.t.add_entry)).size(theme::BODY))
-                .min_size(Vec2::new(260.0, theme::TARGET));
+        // "Add another" only once there is one.
+        let add_label = if entries.is_empty() {
+            self.t.add_first_entry
+        } else {
+            self.t.add_entry
+        };
+        let add = egui::Button::new(RichText::new(format!("+ {add_label}")).size(theme::BODY))
+            .min_size(Vec2::new(260.0, theme::TARGET));
         if entries.len() < max as usize && ui.add(add).clicked() {
             entries.push(Default::default());
             changed = true;
@@ -454,16 +459,25 @@ fn check_row(ui: &mut egui::Ui, selected: bool, text: &str) -> egui::Response {
     marked_row(ui, selected, text, true)
 }
 
+/// The room a painted radio or check mark takes at the left of an option, in points.
+const MARK_ROOM: f32 = 64.0;
+
 fn marked_row(ui: &mut egui::Ui, selected: bool, text: &str, check: bool) -> egui::Response {
     let width = ui.available_width().min(900.0);
-    // Room on the left for the mark, painted rather than drawn from a font.
-    let label = RichText::new(format!("        {text}")).size(theme::QUESTION * 0.9);
+    // Room on the left for the mark, painted rather than drawn from a font: the text is padded
+    // on both sides, so a wrapped line starts beside the mark, never under it.
+    let label = RichText::new(text).size(theme::QUESTION * 0.9);
     let response = ui
-        .add(
-            option_button(selected, label)
-                .wrap()
-                .min_size(Vec2::new(width, theme::TARGET)),
-        )
+        .scope(|ui| {
+            let padding = &mut ui.spacing_mut().button_padding;
+            padding.x = padding.x.max(MARK_ROOM);
+            ui.add(
+                option_button(selected, label)
+                    .wrap()
+                    .min_size(Vec2::new(width, theme::TARGET)),
+            )
+        })
+        .inner
         .accessible_name(text);
     let painter = ui.painter();
     let color = ui.visuals().strong_text_color();

@@ -61,6 +61,8 @@ pub fn install(ctx: &egui::Context) {
         style.interaction.selectable_labels = false;
         style.interaction.interact_radius = 8.0;
         style.visuals.text_cursor.blink = false;
+        // Nothing slides: a page that scrolls itself jumps, so no frame is drawn for motion.
+        style.scroll_animation = egui::style::ScrollAnimation::none();
         // A thick, high-contrast ring on whatever has keyboard focus.
         style.visuals.selection.stroke = Stroke::new(4.0, Color32::from_rgb(0, 90, 200));
         style.visuals.widgets.hovered.bg_stroke = Stroke::new(3.0, Color32::from_rgb(0, 90, 200));

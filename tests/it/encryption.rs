@@ -301,6 +301,7 @@ fn kiosk(outbox: &Path, settings: Settings) -> Harness<'static, Kiosk> {
     let kiosk = Kiosk::new(Ok(short()), outbox.to_path_buf(), clock).with_settings(settings);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
+        .with_max_steps(12)
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
     prescreen::ui::theme::install(&h.ctx);
     h.run();

@@ -56,7 +56,8 @@ fn type_keys(h: &mut Harness<'_, Kiosk>, text: &str, space: &str) {
     }
 }
 
-/// The centres of the page's text boxes, in the order they are drawn.
+/// Where to tap each of the page's text boxes, in the order they are drawn: near its top, the
+/// part a patient sees first when the page has just been slid up to it.
 fn boxes(h: &Harness<'_, Kiosk>) -> Vec<egui::Pos2> {
     h.get_all_by(|n| {
         matches!(
@@ -64,7 +65,10 @@ fn boxes(h: &Harness<'_, Kiosk>) -> Vec<egui::Pos2> {
             egui::accesskit::Role::TextInput | egui::accesskit::Role::MultilineTextInput
         )
     })
-    .map(|n| n.rect().center())
+    .map(|n| {
+        let r = n.rect();
+        egui::pos2(r.center().x, r.top() + r.height().min(16.0) / 2.0)
+    })
     .collect()
 }
 
@@ -202,9 +206,9 @@ fn intent(q: &Questionnaire, idx: ItemIdx, lang: &str) -> Option<(Answer, Vec<St
 
 fn add_entry(lang: &str) -> &'static str {
     if lang == "es" {
-        "+ Agregar otro"
+        "+ Agregar uno"
     } else {
-        "+ Add another"
+        "+ Add one"
     }
 }
 
