@@ -8,7 +8,7 @@ use eframe::egui::{self, RichText, Vec2};
 
 use super::draft::DraftKey;
 use super::strings::Strings;
-use crate::ui::theme;
+use crate::ui::{measure, theme};
 
 /// Which keys a field needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +100,9 @@ pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<P
     let mut pressed = None;
     let key = |ui: &mut egui::Ui, label: &str, width: f32| {
         let text = RichText::new(label).size(theme::BODY * 1.1 / z);
-        ui.add(egui::Button::new(text).min_size(Vec2::new(width, height)))
+        let response = ui.add(egui::Button::new(text).min_size(Vec2::new(width, height)));
+        measure::note(ui, &format!("key {label}"), &response);
+        response
     };
     ui.scope_builder(
         egui::UiBuilder::new()

@@ -5,7 +5,7 @@ use eframe::egui::{self, Align, Layout, RichText, ScrollArea, Vec2};
 
 use super::strings::{self, Strings, strings};
 use super::{Action, CRISIS_GUARD_SECONDS, Kiosk, Screen, idle, staff};
-use crate::ui::theme;
+use crate::ui::{measure, theme};
 
 /// Margins of the page, in physical pixels (divided by the zoom factor, so text size buttons
 /// do not push the page's edges inwards).
@@ -40,15 +40,26 @@ impl Kiosk {
                 Screen::Intro | Screen::Questions | Screen::Crisis(_)
             );
         let generation = self.generation;
+        // The bars keep their size on screen at any text size: their spacing is divided by
+        // the zoom factor too.
+        let z = zoom(ui);
+        let bar_spacing = |ui: &mut egui::Ui| {
+            let s = ui.spacing_mut();
+            s.interact_size = Vec2::splat(theme::TARGET / z);
+            s.button_padding = Vec2::new(20.0 / z, 14.0 / z);
+            s.item_spacing = Vec2::splat(14.0 / z);
+        };
         if patient_page {
             egui::Panel::top("kiosk-top")
                 .frame(frame(ui))
                 .show(ui, |ui| {
+                    bar_spacing(ui);
                     ui.push_id(generation, |ui| self.draw_top(ui, t, &lang, actions))
                 });
             egui::Panel::bottom("kiosk-bottom")
                 .frame(frame(ui))
                 .show(ui, |ui| {
+                    bar_spacing(ui);
                     ui.push_id(generation, |ui| self.draw_bottom(ui, t, &lang, actions))
                 });
         }
@@ -95,7 +106,7 @@ impl Kiosk {
         actions: &mut Vec<Action>,
     ) {
         match self.screen.clone() {
-            Screen::Intro => scrolling(ui, t, |ui| {
+            Screen::Intro => scrolling(ui, t, "intro", |ui| {
                 ui.heading(t.intro_title);
                 ui.add_space(12.0);
                 ui.label(RichText::new(t.intro_body).size(theme::QUESTION * 0.9));
@@ -106,7 +117,7 @@ impl Kiosk {
                     .as_ref()
                     .and_then(|q| q.safety_rule(rule))
                     .map_or("", |r| r.message.get(lang));
-                scrolling(ui, t, |ui| {
+                scrolling(ui, t, ("crisis", rule), |ui| {
                     ui.add_space(12.0);
                     ui.label(RichText::new(message).size(theme::QUESTION));
                 });
@@ -162,7 +173,9 @@ impl Kiosk {
             let button =
                 egui::Button::new(RichText::new(t.crisis_continue).size(theme::QUESTION / z))
                     .min_size(Vec2::new(420.0 / z, (theme::TARGET + 8.0) / z));
-            if ui.add_enabled(wait <= 0.0, button).clicked() {
+            let response = ui.add_enabled(wait <= 0.0, button);
+            measure::note(ui, t.crisis_continue, &response);
+            if response.clicked() {
                 actions.push(Action::AcknowledgeCrisis);
             }
         });
@@ -190,8 +203,10 @@ impl Kiosk {
             for lang in languages {
                 let name = strings(lang).language_name;
                 let label = format!("{} — {name}", strings(lang).start);
-                let button = egui::Button::new(RichText::new(label).size(theme::QUESTION));
-                if ui.add_sized([420.0, 90.0], button).clicked() {
+                let button = egui::Button::new(RichText::new(&label).size(theme::QUESTION));
+                let response = ui.add_sized([420.0, 90.0], button);
+                measure::note(ui, &label, &response);
+                if response.clicked() {
                     actions.push(Action::Start(lang.clone()));
                 }
                 ui.add_space(16.0);
@@ -222,9 +237,19 @@ fn broken(ui: &mut egui::Ui, diagnostics: &str, actions: &mut Vec<Action>) {
 
 /// The page in the middle: it scrolls (by dragging, too), and when it does not all fit, a
 /// line at its foot says there is more below.
-pub(super) fn scrolling(ui: &mut egui::Ui, t: &Strings, body: impl FnOnce(&mut egui::Ui)) {
-    let cue = theme::BODY * 1.6;
+/// `page` names the page: each page has its own place in the scroll, so a new page starts at
+/// its top, not where the last one was left.
+pub(super) fn scrolling(
+    ui: &mut egui::Ui,
+    t: &Strings,
+    page: impl std::hash::Hash + std::fmt::Debug,
+    body: impl FnOnce(&mut egui::Ui),
+) {
+    // The cue keeps its size on screen, so at 200 % it does not take the room of a box.
+    let size = theme::BODY / zoom(ui);
+    let cue = size * 1.6;
     let out = ScrollArea::vertical()
+        .id_salt(("page", page))
         .max_height((ui.available_height() - cue).max(40.0))
         .auto_shrink([false, true])
         .scroll_source(egui::scroll_area::ScrollSource::ALL)
@@ -234,7 +259,7 @@ pub(super) fn scrolling(ui: &mut egui::Ui, t: &Strings, body: impl FnOnce(&mut e
     if hidden_below > 1.0 {
         ui.label(
             RichText::new(t.more_below)
-                .size(theme::BODY)
+                .size(size)
                 .color(egui::Color32::from_rgb(0, 70, 160))
                 .strong(),
         );
@@ -255,25 +280,17 @@ pub(super) fn toolbar(
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             let size = theme::BODY / z;
             let min = Vec2::splat(theme::TARGET / z);
-            let button =
-                |text: &str| egui::Button::new(RichText::new(text).size(size)).min_size(min);
-            if ui.add(button(t.high_contrast)).clicked() {
-                actions.push(Action::ToggleContrast);
-            }
-            if ui
-                .add(button("A+"))
-                .accessible_name(t.bigger_text)
-                .clicked()
-            {
-                actions.push(Action::Zoom(1));
-            }
-            if ui
-                .add(button("A−"))
-                .accessible_name(t.smaller_text)
-                .clicked()
-            {
-                actions.push(Action::Zoom(-1));
-            }
+            let mut button = |ui: &mut egui::Ui, text: &str, name: &str, action: Action| {
+                let b = egui::Button::new(RichText::new(text).size(size)).min_size(min);
+                let response = ui.add(b).accessible_name(name);
+                measure::note(ui, name, &response);
+                if response.clicked() {
+                    actions.push(action);
+                }
+            };
+            button(ui, t.high_contrast, t.high_contrast, Action::ToggleContrast);
+            button(ui, "A+", t.bigger_text, Action::Zoom(1));
+            button(ui, "A−", t.smaller_text, Action::Zoom(-1));
         });
     };
     if ui.available_width() - controls >= 300.0 / z {
@@ -320,8 +337,10 @@ pub(super) fn nav(
 /// fits.
 pub(super) fn big_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
     let z = zoom(ui);
-    ui.add(
+    let response = ui.add(
         egui::Button::new(RichText::new(text).size(theme::QUESTION / z))
             .min_size(Vec2::new(200.0 / z, (theme::TARGET + 8.0) / z)),
-    )
+    );
+    measure::note(ui, text, &response);
+    response
 }

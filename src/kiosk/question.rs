@@ -42,7 +42,7 @@ impl Kiosk {
                         let keypad = keyboard::KEYPAD_WIDTH / z + 24.0 / z;
                         ui.vertical(|ui| {
                             ui.set_max_width(ui.available_width() - keypad);
-                            scrolling(ui, t, |ui| self.draw_body(ui, idx, t, lang, actions));
+                            scrolling(ui, t, idx, |ui| self.draw_body(ui, idx, t, lang, actions));
                         });
                         ui.vertical(|ui| {
                             if let Some(press) = keyboard::show(ui, Keys::Digits, false, t) {
@@ -51,7 +51,7 @@ impl Kiosk {
                         });
                     });
                 } else {
-                    scrolling(ui, t, |ui| self.draw_body(ui, idx, t, lang, actions));
+                    scrolling(ui, t, idx, |ui| self.draw_body(ui, idx, t, lang, actions));
                 }
             }
         }
@@ -245,20 +245,22 @@ pub(super) fn progress(
 /// scrolled fully into view (once: a box in view is left alone, so this schedules nothing while
 /// idle).
 fn scroll_focus_into_view(ui: &mut egui::Ui) {
-    // The box last brought into view: a patient who then slides the page to read the question
-    // is not pulled back.
+    // The box last brought into view, and the page's height then: a patient who then slides
+    // the page to read the question is not pulled back, but when the keys appear and the page
+    // gets shorter, the box is brought into view again.
     let marker = egui::Id::NULL.with("prescreen-scrolled-for");
     let clip = ui.clip_rect();
     let Some(focused) = ui.ctx().memory(|m| m.focused()) else {
         return;
     };
-    if ui.ctx().data(|d| d.get_temp::<egui::Id>(marker)) == Some(focused) {
+    let now = (focused, clip.height().round() as i32);
+    if ui.ctx().data(|d| d.get_temp::<(egui::Id, i32)>(marker)) == Some(now) {
         return;
     }
     if let Some(r) = ui.ctx().read_response(focused)
         && (r.rect.bottom() > clip.bottom() + 0.5 || r.rect.top() < clip.top() - 0.5)
     {
         ui.scroll_to_rect(r.rect, Some(Align::Max));
-        ui.ctx().data_mut(|d| d.insert_temp(marker, focused));
+        ui.ctx().data_mut(|d| d.insert_temp(marker, now));
     }
 }

@@ -9,7 +9,7 @@ use super::strings::Strings;
 use super::{Action, Kiosk};
 use crate::engine::model::Item;
 use crate::engine::{Answer, Entry, Kind, Questionnaire, SectionIdx, answer};
-use crate::ui::{bold, theme};
+use crate::ui::{bold, measure, theme};
 
 impl Kiosk {
     pub(super) fn draw_review(
@@ -21,7 +21,7 @@ impl Kiosk {
     ) {
         let Some(session) = &self.session else { return };
         let q = session.questionnaire();
-        scrolling(ui, t, |ui| {
+        scrolling(ui, t, "review", |ui| {
             ui.heading(t.review_title);
             ui.label(t.review_body);
             let mut last_section: Option<SectionIdx> = None;
@@ -39,7 +39,10 @@ impl Kiosk {
                 let shown = session
                     .answer(idx)
                     .map_or_else(|| t.not_answered.to_owned(), |a| shown(q, item, a, lang));
-                if review_row(ui, item.text.get(lang), &shown, t).clicked() {
+                let row = review_row(ui, item.text.get(lang), &shown, t);
+                // Named by its question only: the answer is the patient's.
+                measure::note(ui, &format!("{}: {}", t.change, item.text.get(lang)), &row);
+                if row.clicked() {
                     actions.push(Action::Jump(idx));
                 }
             }

@@ -12,7 +12,7 @@ use super::strings::Strings;
 use crate::engine::answer::trim_number;
 use crate::engine::model::{Choice, Item, Kind, Text, Unit};
 use crate::engine::{Answer, ItemIdx, Questionnaire};
-use crate::ui::theme;
+use crate::ui::{measure, theme};
 
 /// A change the patient made to an answer.
 pub enum Edit {
@@ -328,7 +328,12 @@ impl Page<'_> {
         };
         let add = egui::Button::new(RichText::new(format!("+ {add_label}")).size(theme::BODY))
             .min_size(Vec2::new(260.0, theme::TARGET));
-        if entries.len() < max as usize && ui.add(add).clicked() {
+        let can_add = entries.len() < max as usize;
+        if can_add && {
+            let response = ui.add(add);
+            measure::note(ui, &format!("+ {add_label}"), &response);
+            response.clicked()
+        } {
             entries.push(Default::default());
             changed = true;
         }
@@ -364,6 +369,7 @@ fn field(ui: &mut egui::Ui, key: DraftKey, text: &mut String, width: f32, label:
         .labelled_by(label);
     focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Digits);
+    measure::note(ui, "box", &response);
 }
 
 /// A box for words, one line or several.
@@ -392,6 +398,7 @@ fn text_box(
         .labelled_by(label);
     focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Letters);
+    measure::note(ui, "box", &response);
 }
 
 /// The focused field is where the on-screen keyboard types.
@@ -479,6 +486,7 @@ fn marked_row(ui: &mut egui::Ui, selected: bool, text: &str, check: bool) -> egu
         })
         .inner
         .accessible_name(text);
+    measure::note(ui, text, &response);
     let painter = ui.painter();
     let color = ui.visuals().strong_text_color();
     let stroke = egui::Stroke::new(3.0, color);
@@ -510,9 +518,12 @@ fn option_button<'a>(selected: bool, text: RichText) -> egui::Button<'a> {
 }
 
 fn choice_button(ui: &mut egui::Ui, selected: bool, text: &str) -> egui::Response {
-    ui.add(
-        option_button(selected, RichText::new(text).size(theme::QUESTION * 0.9))
-            .min_size(Vec2::new(120.0, theme::TARGET)),
-    )
-    .accessible_name(text)
+    let response = ui
+        .add(
+            option_button(selected, RichText::new(text).size(theme::QUESTION * 0.9))
+                .min_size(Vec2::new(120.0, theme::TARGET)),
+        )
+        .accessible_name(text);
+    measure::note(ui, text, &response);
+    response
 }

@@ -8,7 +8,12 @@
 //! - `PRESCREEN_FRAME_COUNT_FILE=PATH`: after each frame the number of frames drawn so far is
 //!   written to `PATH` (a number and nothing else — no patient data).
 //!
-//! With neither set the app runs unwrapped: the patient path is exactly as without this module.
+//! - `PRESCREEN_WIDGET_RECTS_FILE=PATH`: after each frame whose tappable widgets moved, their
+//!   names and places are written to `PATH`, one a line: `x y w h name` in screen pixels, the
+//!   name being what a screen reader says (a button's text, a box's question). It is how the
+//!   end-to-end test taps what a patient sees; nothing typed is ever in it.
+//!
+//! With none set the app runs unwrapped: the patient path is exactly as without this module.
 //! `examples/bare_window.rs` uses the same wrapper, so both are measured the same way.
 
 use std::path::PathBuf;
@@ -18,14 +23,51 @@ use eframe::egui;
 
 const EXIT_AFTER_FIRST_FRAME: &str = "PRESCREEN_EXIT_AFTER_FIRST_FRAME";
 const FRAME_COUNT_FILE: &str = "PRESCREEN_FRAME_COUNT_FILE";
+const WIDGET_RECTS_FILE: &str = "PRESCREEN_WIDGET_RECTS_FILE";
+
+/// Where the widgets noted this frame are kept until the frame ends.
+fn rects_slot() -> egui::Id {
+    egui::Id::NULL.with("prescreen-widget-rects")
+}
+
+/// Notes a tappable widget's place and name for `PRESCREEN_WIDGET_RECTS_FILE`; does nothing
+/// unless that switch is on.
+pub fn note(ui: &egui::Ui, name: &str, response: &egui::Response) {
+    let ctx = ui.ctx();
+    if !ctx.data(|d| d.get_temp::<bool>(rects_slot().with("on")).unwrap_or(false)) {
+        return;
+    }
+    // Only what can be tapped now: visible, and not behind the page's edge.
+    let rect = response.rect.intersect(ui.clip_rect());
+    if !response.enabled() || rect.width() < 1.0 || rect.height() < 1.0 {
+        return;
+    }
+    let ppp = ctx.pixels_per_point();
+    let line = format!(
+        "{} {} {} {} {}",
+        (rect.min.x * ppp).round(),
+        (rect.min.y * ppp).round(),
+        (rect.width() * ppp).round(),
+        (rect.height() * ppp).round(),
+        name.replace('\n', " ")
+    );
+    ctx.data_mut(|d| {
+        d.get_temp_mut_or_default::<Vec<String>>(rects_slot())
+            .push(line)
+    });
+}
 
 /// `app` as it is, or wrapped in [`Measured`] when a measuring switch is set.
 pub fn from_env<A: eframe::App + 'static>(app: A) -> Box<dyn eframe::App> {
     let exit_after_first_frame = std::env::var_os(EXIT_AFTER_FIRST_FRAME).is_some_and(|v| v == "1");
-    let count_file = std::env::var_os(FRAME_COUNT_FILE)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    if !exit_after_first_frame && count_file.is_none() {
+    let path = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let count_file = path(FRAME_COUNT_FILE);
+    let rects_file = path(WIDGET_RECTS_FILE);
+    if !exit_after_first_frame && count_file.is_none() && rects_file.is_none() {
         return Box::new(app);
     }
     Box::new(Measured {
@@ -33,6 +75,8 @@ pub fn from_env<A: eframe::App + 'static>(app: A) -> Box<dyn eframe::App> {
         frames: 0,
         exit_after_first_frame,
         count_file,
+        rects_file,
+        last_rects: Vec::new(),
     })
 }
 
@@ -42,16 +86,33 @@ pub struct Measured<A> {
     frames: u64,
     exit_after_first_frame: bool,
     count_file: Option<PathBuf>,
+    rects_file: Option<PathBuf>,
+    last_rects: Vec<String>,
+}
+
+/// Writes beside, then renames: a reader never sees half a file.
+fn replace(path: &std::path::Path, text: &str) {
+    let mut partial = path.to_path_buf().into_os_string();
+    partial.push(".partial");
+    if std::fs::write(&partial, text).is_ok() {
+        let _ = std::fs::rename(&partial, path);
+    }
 }
 
 impl<A> Measured<A> {
     fn write_count(&self) {
-        let Some(path) = &self.count_file else { return };
-        // Written beside, then renamed: a reader never sees a half-written number.
-        let mut partial = path.clone().into_os_string();
-        partial.push(".partial");
-        if std::fs::write(&partial, self.frames.to_string()).is_ok() {
-            let _ = std::fs::rename(&partial, path);
+        if let Some(path) = &self.count_file {
+            replace(path, &self.frames.to_string());
+        }
+    }
+
+    fn write_rects(&mut self, ctx: &egui::Context) {
+        let Some(path) = &self.rects_file else { return };
+        let rects = ctx.data_mut(|d| d.remove_temp::<Vec<String>>(rects_slot()));
+        let rects = rects.unwrap_or_default();
+        if rects != self.last_rects {
+            replace(path, &(rects.join("\n") + "\n"));
+            self.last_rects = rects;
         }
     }
 }
@@ -71,9 +132,14 @@ impl<A: eframe::App> eframe::App for Measured<A> {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if self.rects_file.is_some() {
+            ui.ctx()
+                .data_mut(|d| d.insert_temp(rects_slot().with("on"), true));
+        }
         self.app.ui(ui, frame);
         self.frames += 1;
         self.write_count();
+        self.write_rects(ui.ctx());
         if self.exit_after_first_frame {
             // One more frame, to exit at its start.
             ui.ctx().request_repaint();

@@ -17,6 +17,7 @@ mod scenarios;
 mod summary;
 mod taps;
 mod validation;
+mod window;
 
 use std::path::{Path, PathBuf};
 

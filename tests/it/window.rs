@@ -1,0 +1,480 @@
+//! The real window: the release binary under Xvfb with a kiosk window manager, tapped with
+//! xdotool at the places the program reports (`PRESCREEN_WIDGET_RECTS_FILE`), walking the whole
+//! shipped questionnaire at 200 % text with the on-screen keys only; then the exported summary
+//! is compared with what was meant, answer by answer.
+//!
+//! It needs `Xvfb`, `matchbox-window-manager` and `xdotool` (`.ci/run` installs them). Without
+//! them it says so and passes, unless `PRESCREEN_E2E_REQUIRED=1`, as in CI.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use prescreen::engine::answers_file::AnswersFile;
+use prescreen::engine::model::{Item, Kind};
+use prescreen::engine::summary::{Status, Summary};
+use prescreen::engine::{Answer, Cursor, FixedClock, Questionnaire, Session};
+
+use crate::repo;
+use crate::scenario::{load, test_time};
+
+const SCREEN: (f32, f32) = (1024.0, 768.0);
+
+/// Kills the processes it holds when the test ends, however it ends.
+struct Running(Vec<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        for c in self.0.iter_mut().rev() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// One tappable thing the window reported: its place in screen pixels and its name.
+#[derive(Clone, Debug)]
+struct Place {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+    name: String,
+}
+
+impl Place {
+    fn centre(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    fn on_screen(&self) -> bool {
+        self.x >= 0.0 && self.y >= 0.0 && self.x + self.w <= SCREEN.0 && self.y + self.h <= SCREEN.1
+    }
+}
+
+struct Window {
+    display: String,
+    rects: PathBuf,
+    taps: usize,
+}
+
+impl Window {
+    fn places(&self) -> Vec<Place> {
+        let text = std::fs::read_to_string(&self.rects).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| {
+                let mut parts = l.splitn(5, ' ');
+                let mut n = || parts.next()?.parse::<f32>().ok();
+                let (x, y, w, h) = (n()?, n()?, n()?, n()?);
+                let name = parts.next()?.to_owned();
+                Some(Place { x, y, w, h, name })
+            })
+            .collect()
+    }
+
+    /// The `nth` place named `name` (from the end when `last`), scrolling the page up to find
+    /// it, as a patient slides the page.
+    fn find(&self, name: &str, last: bool) -> Place {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let all: Vec<Place> = self.places().into_iter().filter(|p| p.name == name).collect();
+            let found = if last { all.last() } else { all.first() };
+            if let Some(p) = found {
+                return p.clone();
+            }
+            assert!(Instant::now() < deadline, "`{name}` never appeared: {:?}", self.names());
+            self.slide_up();
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.places().into_iter().map(|p| p.name).collect()
+    }
+
+    fn xdotool(&self, args: &[&str]) {
+        let ok = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "xdotool {args:?}");
+    }
+
+    fn tap_place(&mut self, p: &Place) {
+        let (x, y) = p.centre();
+        let (x, y) = (format!("{}", x.round()), format!("{}", y.round()));
+        self.xdotool(&["mousemove", &x, &y]);
+        std::thread::sleep(Duration::from_millis(40));
+        self.xdotool(&["mousedown", "1"]);
+        std::thread::sleep(Duration::from_millis(60));
+        self.xdotool(&["mouseup", "1"]);
+        // Long enough for the frame the tap causes to be drawn and its places written.
+        std::thread::sleep(Duration::from_millis(250));
+        self.taps += 1;
+    }
+
+    fn tap(&mut self, name: &str) {
+        let p = self.find(name, false);
+        self.tap_place(&p);
+    }
+
+    /// Taps something that moves to another page, then waits past the tap guard.
+    fn go(&mut self, name: &str) {
+        self.tap(name);
+        std::thread::sleep(Duration::from_millis(700));
+    }
+
+    /// Slides the middle of the page (between the bars) up.
+    fn slide_up(&self) {
+        let places = self.places();
+        let top = places
+            .iter()
+            .filter(|p| p.name == "Bigger text")
+            .map(|p| p.y + p.h)
+            .fold(0.0, f32::max);
+        let bottom = places
+            .iter()
+            .filter(|p| p.name.starts_with("key ") || p.name == "Back" || p.name == "Next")
+            .map(|p| p.y)
+            .fold(SCREEN.1, f32::min);
+        let (from, to) = (bottom - 20.0, top + 20.0);
+        self.xdotool(&["mousemove", "512", &format!("{from}")]);
+        self.xdotool(&["mousedown", "1"]);
+        for i in 1..=6 {
+            let y = from + (to - from) * i as f32 / 6.0;
+            self.xdotool(&["mousemove", "512", &format!("{}", y.round())]);
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        self.xdotool(&["mouseup", "1"]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Types on the on-screen keys: a capital needs Shift unless the keyboard shows capitals.
+    fn type_keys(&mut self, text: &str) {
+        for c in text.chars() {
+            let key = if c == ' ' {
+                "key Space".to_owned()
+            } else {
+                format!("key {c}")
+            };
+            let present = self.names().contains(&key);
+            if !present && c.is_uppercase() {
+                self.tap("key Capital");
+            }
+            let lower = format!("key {}", c.to_lowercase());
+            let name = if self.names().contains(&key) { key } else { lower };
+            self.tap(&name);
+        }
+    }
+
+    /// Taps the `n`th box of the page and types `text` into it.
+    fn fill_box(&mut self, n: usize, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let target = loop {
+            let boxes: Vec<Place> = self.places().into_iter().filter(|p| p.name == "box").collect();
+            if let Some(p) = boxes.get(n) {
+                break p.clone();
+            }
+            assert!(Instant::now() < deadline, "box {n} never appeared: {:?}", self.names());
+            self.slide_up();
+        };
+        self.tap_place(&target);
+        self.type_keys(text);
+    }
+}
+
+/// What can be typed on the on-screen keys: other characters become spaces.
+fn typeable(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-'.,@ ".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The keyboard starts a box with a capital, as a name or sentence does.
+    let mut chars = kept.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The answers a patient means to give, made typeable.
+fn meant(q: &Questionnaire, fixture: &str) -> Vec<(String, Answer)> {
+    let path = repo(&format!("tests/fixtures/answers/{fixture}.ron"));
+    let file = AnswersFile::parse(&std::fs::read(path).unwrap()).unwrap();
+    let fix = |a: Answer| match a {
+        Answer::Text(s) => Answer::Text(typeable(&s)),
+        Answer::Group(entries) => Answer::Group(
+            entries
+                .into_iter()
+                .map(|e| {
+                    e.into_iter()
+                        .map(|(k, v)| match v {
+                            Answer::Text(s) => (k, Answer::Text(typeable(&s))),
+                            v => (k, v),
+                        })
+                        .collect()
+                })
+                .collect(),
+        ),
+        a => a,
+    };
+    let _ = q;
+    file.0.into_iter().map(|(k, v)| (k, fix(v))).collect()
+}
+
+/// The taps that give `answer` to `item` on its page; `box_base` counts boxes drawn before.
+fn enter(w: &mut Window, q: &Questionnaire, item: &Item, answer: &Answer, box_base: &mut usize) {
+    let labels = &q.answer_labels;
+    let choice = |value: &str| {
+        item.kind
+            .options()
+            .iter()
+            .find(|o| o.value == value)
+            .map(|o| o.text.get("en").to_owned())
+            .unwrap_or_default()
+    };
+    let last = item.parent.is_some();
+    let mut tap_named = |w: &mut Window, name: &str| {
+        let p = w.find(name, last);
+        w.tap_place(&p);
+    };
+    match (&item.kind, answer) {
+        (_, Answer::Yes) => tap_named(w, labels.yes.get("en")),
+        (_, Answer::No) => tap_named(w, labels.no.get("en")),
+        (_, Answer::NotSure) => tap_named(w, labels.not_sure.get("en")),
+        (_, Answer::Declined) => tap_named(w, labels.prefer_not_to_say.get("en")),
+        (_, Answer::Choice(v)) => tap_named(w, &choice(v)),
+        (_, Answer::Choices(vs)) => {
+            for v in vs {
+                tap_named(w, &choice(v));
+            }
+        }
+        (_, Answer::Integer(n)) => {
+            w.fill_box(*box_base, &n.to_string());
+            *box_base += 1;
+        }
+        (Kind::Measure { units, .. }, Answer::Quantity(n, unit)) => {
+            let u = units.iter().find(|u| &u.id == unit).unwrap();
+            tap_named(w, u.label.get("en"));
+            match &u.split {
+                Some(split) => {
+                    let per = f64::from(split.minor_per_major);
+                    w.fill_box(*box_base, &((n / per).floor()).to_string());
+                    w.fill_box(*box_base + 1, &(n % per).to_string());
+                    *box_base += 2;
+                }
+                None => {
+                    w.fill_box(*box_base, &n.to_string());
+                    *box_base += 1;
+                }
+            }
+        }
+        (_, Answer::Date(d)) => {
+            for (i, part) in ["%d", "%m", "%Y"].into_iter().enumerate() {
+                w.fill_box(*box_base + i, &d.format(part).to_string());
+            }
+            *box_base += 3;
+        }
+        (_, Answer::Text(s)) => {
+            w.fill_box(*box_base, s);
+            *box_base += 1;
+        }
+        (Kind::Group { items, .. }, Answer::Group(entries)) => {
+            for (n, entry) in entries.iter().enumerate() {
+                w.tap(if n == 0 { "+ Add one" } else { "+ Add another" });
+                for &c in items {
+                    let child = q.item(c);
+                    let typed = matches!(
+                        child.kind,
+                        Kind::Text { .. } | Kind::Integer { .. } | Kind::Decimal { .. }
+                    );
+                    match entry.get(&child.id) {
+                        Some(a) => enter(w, q, child, a, box_base),
+                        None if typed => *box_base += 1,
+                        None => {}
+                    }
+                }
+            }
+        }
+        (kind, a) => panic!("no way to enter {a:?} for {kind:?}"),
+    }
+}
+
+fn answered(status: &Status) -> Option<Answer> {
+    match status {
+        Status::Answered { answer, .. } => Some(answer.clone()),
+        Status::Declined => Some(Answer::Declined),
+        _ => None,
+    }
+}
+
+fn binary() -> PathBuf {
+    if let Some(b) = std::env::var_os("PRESCREEN_E2E_BIN") {
+        return PathBuf::from(b);
+    }
+    let release = repo("target/release/prescreen");
+    if release.exists() {
+        release
+    } else {
+        PathBuf::from(env!("CARGO_BIN_EXE_prescreen"))
+    }
+}
+
+fn start(tmp: &Path, display: &str) -> (Running, Window) {
+    let mut running = Running(Vec::new());
+    let xvfb = Command::new("Xvfb")
+        .args([display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    running.0.push(xvfb);
+    let socket = format!("/tmp/.X11-unix/X{}", display.trim_start_matches(':'));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&socket).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let wm = Command::new("matchbox-window-manager")
+        .args(["-use_titlebar", "no"])
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    running.0.push(wm);
+    std::thread::sleep(Duration::from_millis(300));
+    let outbox = tmp.join("outbox");
+    std::fs::create_dir_all(&outbox).unwrap();
+    let rects = tmp.join("rects.txt");
+    let app = Command::new(binary())
+        .arg("--outbox")
+        .arg(&outbox)
+        .env("DISPLAY", display)
+        .env("PRESCREEN_WIDGET_RECTS_FILE", &rects)
+        .env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_DATA_HOME", tmp.join("data"))
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    running.0.push(app);
+    let window = Window {
+        display: display.to_owned(),
+        rects,
+        taps: 0,
+    };
+    (running, window)
+}
+
+/// Every tap of the walk lands where the patient meant, at 200 % text on 1024 × 768, and the
+/// page's navigation and text-size buttons are on the screen on every page.
+#[test]
+fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
+    let required = std::env::var_os("PRESCREEN_E2E_REQUIRED").is_some_and(|v| v == "1");
+    let missing: Vec<&str> = ["Xvfb", "matchbox-window-manager", "xdotool"]
+        .into_iter()
+        .filter(|t| !have(t))
+        .collect();
+    if !missing.is_empty() {
+        assert!(!required, "the real-window test needs {missing:?}");
+        eprintln!("skipped: the real-window test needs {missing:?} (.ci/run installs them)");
+        return;
+    }
+    let began = Instant::now();
+    let tmp = tempfile::tempdir().unwrap();
+    let display = format!(":{}", 50 + std::process::id() % 40);
+    let (_running, mut w) = start(tmp.path(), &display);
+
+    let q: Arc<Questionnaire> = load("questionnaires/ketamine_candidacy.ron");
+    let answers = meant(&q, "medications");
+    let mut mirror = Session::new(q.clone(), "en", Arc::new(FixedClock::new(test_time())));
+
+    w.go("Start — English");
+    // 200 % text: four steps of A+.
+    for _ in 0..4 {
+        w.tap("Bigger text");
+    }
+    w.go("Begin");
+    mirror.forward().unwrap();
+    let mut pages = 0;
+    while let Cursor::Item(idx) = mirror.cursor() {
+        pages += 1;
+        let item = q.item(idx);
+        // Back, Next and the text-size buttons are on the screen, whatever the page.
+        for name in ["Back", "Next", "Bigger text", "Smaller text"] {
+            let p = w.find(name, false);
+            assert!(p.on_screen(), "{}: `{name}` at {p:?}", item.id);
+        }
+        if let Some((_, a)) = answers.iter().find(|(id, _)| *id == item.id) {
+            let mut boxes = 0;
+            enter(&mut w, &q, item, a, &mut boxes);
+            let alerts = mirror.set(idx, a.clone()).unwrap();
+            if !alerts.is_empty() {
+                std::thread::sleep(Duration::from_secs(4));
+                w.go("I understand — continue");
+            }
+        }
+        w.go("Next");
+        mirror.forward().unwrap();
+    }
+    w.go("Submit my answers");
+    let outbox = tmp.path().join("outbox");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let summary = loop {
+        let found = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".summary.ron"));
+        if let Some(p) = found {
+            break Summary::from_ron(&std::fs::read(p).unwrap()).unwrap();
+        }
+        assert!(Instant::now() < deadline, "no summary was written");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Field by field: every answer the patient meant, and nothing else.
+    let mut compared = 0;
+    for item in summary.sections.iter().flat_map(|s| &s.items) {
+        let meant = q.find(&item.id).and_then(|i| mirror.answer(i)).cloned();
+        match (&item.status, meant) {
+            (Status::Entries(stored), Some(Answer::Group(entries))) => {
+                assert_eq!(stored.len(), entries.len(), "{}", item.id);
+                for (got, want) in stored.iter().zip(&entries) {
+                    for child in got {
+                        let stored = answered(&child.status);
+                        assert_eq!(stored.as_ref(), want.get(&child.id), "{}", child.id);
+                        compared += 1;
+                    }
+                }
+            }
+            (status, meant) => {
+                assert_eq!(answered(status), meant, "{}", item.id);
+                compared += 1;
+            }
+        }
+    }
+    eprintln!(
+        "real window: {pages} pages, {} taps, {compared} answers compared, {:.0} s",
+        w.taps,
+        began.elapsed().as_secs_f32()
+    );
+    assert!(pages >= 60, "{pages} pages");
+}
