@@ -282,6 +282,36 @@ impl Condition {
         out
     }
 
+    /// Every score the condition reads (by band or total), in order, without repeats.
+    pub fn scores(&self) -> Vec<ScoreIdx> {
+        let mut out = Vec::new();
+        self.collect_scores(&mut out);
+        out
+    }
+
+    fn collect_scores(&self, out: &mut Vec<ScoreIdx>) {
+        let mut push = |s: ScoreIdx| {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        match self {
+            Condition::InBand(s, _) => push(*s),
+            Condition::Compare(a, _, b) => {
+                for e in [a, b] {
+                    if let Expr::Score(s) = e {
+                        push(*s);
+                    }
+                }
+            }
+            Condition::All(cs) | Condition::Any(cs) => {
+                cs.iter().for_each(|c| c.collect_scores(out));
+            }
+            Condition::Not(c) => c.collect_scores(out),
+            Condition::Answered(_) | Condition::Equals(..) | Condition::AnyOf(..) => {}
+        }
+    }
+
     fn collect_items(&self, q: &Questionnaire, out: &mut Vec<ItemIdx>) {
         let mut push = |i: ItemIdx| {
             if !out.contains(&i) {

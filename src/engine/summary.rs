@@ -89,6 +89,17 @@ pub struct RaisedFlag {
     pub source: String,
     /// The answers the flag's condition read (an unanswered one reads "not answered").
     pub because: Vec<Field>,
+    /// Raised only because an incomplete score *could* reach a band: the flag's band is the
+    /// highest the score can still reach, not one it is known to be in. For review.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub possible: bool,
+    /// The incomplete scores the flag read, each as "PHQ-9: 8 of 9 answered".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,24 +111,56 @@ pub struct ScoreResult {
     pub answered: usize,
     pub of: usize,
     pub complete: bool,
+    /// The band of the total: when complete, or when every total still possible lies in it.
     pub band: Option<Band>,
     pub code: Option<Coding>,
+    /// When incomplete: the highest total still possible (the partial sum plus the largest
+    /// value of each missing item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// When incomplete: the bands of the lowest and the highest total still possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lowest_band: Option<Band>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highest_band: Option<Band>,
 }
 
 impl ScoreResult {
-    /// "17 — moderately severe" or "incomplete: 8 of 9 answered (partial sum 12)".
+    /// "17 — moderately severe"; when incomplete, the answered count, what the bands say and
+    /// the range the total can still take: "incomplete: 8 of 9 answered — severe whatever the
+    /// missing answers (partial sum 21; the total can be 21–24)".
     pub fn describe(&self) -> String {
         if self.complete {
-            match &self.band {
+            return match &self.band {
                 Some(b) => format!("{} — {}", self.sum, b.label),
                 None => self.sum.to_string(),
-            }
-        } else {
-            format!(
-                "incomplete: {} of {} answered (partial sum {})",
-                self.answered, self.of, self.sum
-            )
+            };
         }
+        let counted = format!("incomplete: {} of {} answered", self.answered, self.of);
+        let range = match self.max {
+            Some(max) if max != self.sum => format!(
+                "partial sum {}; the total can be {}–{max}",
+                self.sum, self.sum
+            ),
+            _ => format!("partial sum {}", self.sum),
+        };
+        match (&self.band, &self.lowest_band, &self.highest_band) {
+            (Some(b), _, _) => {
+                format!(
+                    "{counted} — {} whatever the missing answers ({range})",
+                    b.label
+                )
+            }
+            (None, Some(lo), Some(hi)) => {
+                format!("{counted} — {} to {} ({range})", lo.label, hi.label)
+            }
+            _ => format!("{counted} ({range})"),
+        }
+    }
+
+    /// "PHQ-9: 8 of 9 answered", for the flags that read an incomplete score.
+    pub fn answered_of(&self) -> String {
+        format!("{}: {} of {} answered", self.title, self.answered, self.of)
     }
 }
 
@@ -304,11 +347,48 @@ impl Summary {
             })
             .collect();
 
+        let scores: Vec<ScoreResult> = q
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let t = ev.score(super::model::ScoreIdx(n));
+                let band =
+                    |b: Option<super::model::BandIdx>| b.and_then(|b| s.bands.get(b.0).cloned());
+                let incomplete = !t.complete;
+                ScoreResult {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    sum: t.sum,
+                    answered: t.answered,
+                    of: t.of,
+                    complete: t.complete,
+                    band: band(t.band),
+                    code: s.code.clone(),
+                    max: incomplete.then_some(t.max),
+                    lowest_band: band(t.lowest).filter(|_| incomplete),
+                    highest_band: band(t.highest).filter(|_| incomplete),
+                }
+            })
+            .collect();
+
+        // A flag holds, or holds only if each incomplete score it reads were in the highest
+        // band it can still reach ("possible"). Either way it names the incomplete scores.
+        let possibly = ev.possibly();
         let flags = q
             .flags
             .iter()
-            .filter(|f| ev.holds(&f.when))
-            .map(|f| RaisedFlag {
+            .filter_map(|f| {
+                let possible = if ev.holds(&f.when) {
+                    false
+                } else if possibly.holds(&f.when) {
+                    true
+                } else {
+                    return None;
+                };
+                Some((f, possible))
+            })
+            .map(|(f, possible)| RaisedFlag {
                 id: f.id.clone(),
                 level: f.level,
                 text: f.text.clone(),
@@ -329,25 +409,15 @@ impl Summary {
                         }
                     })
                     .collect(),
-            })
-            .collect();
-
-        let scores = q
-            .scores
-            .iter()
-            .enumerate()
-            .map(|(n, s)| {
-                let t = ev.score(super::model::ScoreIdx(n));
-                ScoreResult {
-                    id: s.id.clone(),
-                    title: s.title.clone(),
-                    sum: t.sum,
-                    answered: t.answered,
-                    of: t.of,
-                    complete: t.complete,
-                    band: t.band.and_then(|b| s.bands.get(b.0).cloned()),
-                    code: s.code.clone(),
-                }
+                possible,
+                incomplete: f
+                    .when
+                    .scores()
+                    .into_iter()
+                    .filter_map(|s| scores.get(s.0))
+                    .filter(|r| !r.complete)
+                    .map(ScoreResult::answered_of)
+                    .collect(),
             })
             .collect();
 

@@ -123,6 +123,9 @@ impl Text {
             for b in &f.because {
                 self.linef(format_args!("      because: {} → {}", b.question, b.answer));
             }
+            if let Some(note) = &f.note {
+                self.linef(format_args!("      note: {note}"));
+            }
             self.linef(format_args!("      source: {}", f.source));
         }
     }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Integrity, language_name};
 use crate::engine::Level;
-use crate::engine::summary::{ItemSummary, NotAskedCause, Status, Summary};
+use crate::engine::summary::{ItemSummary, NotAskedCause, RaisedFlag, Status, Summary};
 
 pub(crate) struct View<'a> {
     pub title: &'a str,
@@ -49,9 +49,14 @@ pub(crate) struct AlertView<'a> {
 
 pub(crate) struct FlagView<'a> {
     pub urgent: bool,
+    /// Raised only because an incomplete score could reach the flag's band.
+    pub possible: bool,
     pub level: &'static str,
     pub text: &'a str,
     pub because: Vec<Pair<'a>>,
+    /// Set when the flag read an incomplete score: whether its band is certain or only the
+    /// highest the total can still reach.
+    pub note: Option<String>,
     pub source: &'a str,
 }
 
@@ -122,9 +127,12 @@ impl<'a> View<'a> {
             .iter()
             .map(|f| FlagView {
                 urgent: f.level == Level::Urgent,
-                level: match f.level {
-                    Level::Urgent => "URGENT",
-                    Level::Review => "review",
+                possible: f.possible,
+                level: match (f.level, f.possible) {
+                    (Level::Urgent, false) => "URGENT",
+                    (Level::Urgent, true) => "URGENT (possible)",
+                    (Level::Review, false) => "review",
+                    (Level::Review, true) => "review (possible)",
                 },
                 text: &f.text,
                 because: f
@@ -135,6 +143,7 @@ impl<'a> View<'a> {
                         answer: &b.answer,
                     })
                     .collect(),
+                note: flag_note(f),
                 source: &f.source,
             })
             .collect();
@@ -212,6 +221,22 @@ impl<'a> View<'a> {
             attribution: &s.attribution,
         }
     }
+}
+
+/// What a flag that read an incomplete score can and cannot say.
+fn flag_note(f: &RaisedFlag) -> Option<String> {
+    if f.incomplete.is_empty() {
+        return None;
+    }
+    let scores = f.incomplete.join("; ");
+    Some(if f.possible {
+        format!(
+            "Possible, not certain: {scores}. This is the highest band the total can still \
+             reach with the missing answers."
+        )
+    } else {
+        format!("{scores}. The band is the same whatever the missing answers.")
+    })
 }
 
 /// Asked items as rows (in order), and those not asked, apart.

@@ -265,10 +265,18 @@ fn header(ui: &mut egui::Ui, v: &View<'_>) {
 fn flag_view(ui: &mut egui::Ui, f: &crate::export::view::FlagView<'_>) {
     let fill = if f.urgent { URGENT_BG } else { WARN_BG };
     boxed(ui, fill, 10.0, |ui| {
-        let lead = if f.urgent { "Urgent: " } else { "" };
+        let lead = match (f.urgent, f.possible) {
+            (true, false) => "Urgent: ",
+            (true, true) => "Urgent (possible): ",
+            (false, true) => "Possible: ",
+            (false, false) => "",
+        };
         ui.add(egui::Label::new(RichText::new(format!("{lead}{}", f.text)).strong()).wrap());
         for b in &f.because {
             ui.add(egui::Label::new(question_and_answer(ui, b.question, b.answer)).wrap());
+        }
+        if let Some(note) = &f.note {
+            ui.add(egui::Label::new(RichText::new(note).italics()).wrap());
         }
         ui.add(egui::Label::new(RichText::new(format!("Source: {}", f.source)).weak()).wrap());
     });

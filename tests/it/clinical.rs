@@ -264,15 +264,163 @@ fn an_incomplete_phq9_is_reported_incomplete_never_imputed() {
     let (session, _) = with_items(&items);
     let s = Summary::build(&session, test_time());
     let r = s.scores.iter().find(|r| r.id == "phq9").unwrap();
-    assert_eq!(r.describe(), "incomplete: 8 of 9 answered (partial sum 16)");
-    assert!(
-        s.flags
-            .iter()
-            .all(|f| !f.id.starts_with("phq9_") || f.id == "phq9_item9_unanswered")
+    assert!(!r.complete);
+    assert_eq!(r.sum, 16, "the partial sum, nothing imputed");
+    assert_eq!(
+        r.describe(),
+        "incomplete: 8 of 9 answered — moderately severe whatever the missing answers (partial \
+         sum 16; the total can be 16–19)"
     );
     assert!(
         s.flags.iter().any(|f| f.id == "phq9_item9_unanswered"),
         "item 9 unanswered is flagged"
+    );
+    assert!(s.flags.iter().any(|f| f.id == "phq9_incomplete"));
+    let json =
+        prescreen::export::fhir::to_json(&prescreen::export::fhir::questionnaire_response(&s))
+            .unwrap();
+    assert!(
+        !json.contains("score:phq9"),
+        "an incomplete score has no number in FHIR"
+    );
+}
+
+/// The published bands (Kroenke et al. 2001; Spitzer et al. 2006), written out here so the
+/// test does not read them from the questionnaire it checks.
+const PHQ9_BANDS: [(u32, u32, &str, Option<&str>); 5] = [
+    (0, 4, "minimal", None),
+    (5, 9, "mild", None),
+    (10, 14, "moderate", Some("phq9_moderate")),
+    (15, 19, "moderately severe", Some("phq9_moderately_severe")),
+    (20, 27, "severe", Some("phq9_severe")),
+];
+const GAD7_BANDS: [(u32, u32, &str, Option<&str>); 4] = [
+    (0, 4, "minimal", None),
+    (5, 9, "mild", None),
+    (10, 14, "moderate", Some("gad7_moderate")),
+    (15, 21, "severe", Some("gad7_severe")),
+];
+
+/// With `missing` items unanswered (the last ones) and every partial sum the others can give,
+/// the score reports its range, the band when the range lies in one, and otherwise raises the
+/// highest reachable band's flag as "possible"; the incomplete flag is always raised.
+fn check_missing(
+    prefix: &str,
+    n: usize,
+    score: &str,
+    bands: &[(u32, u32, &str, Option<&str>)],
+    incomplete_flag: &str,
+) {
+    let band = |t: u32| bands.iter().find(|b| (b.0..=b.1).contains(&t)).unwrap();
+    let mut checked = 0;
+    for missing in 1..=n {
+        let answered = n - missing;
+        for partial in 0..=(3 * answered as u32) {
+            let mut items = spread(prefix, n, partial);
+            items.truncate(answered);
+            let (session, _) = with_items(&items);
+            let s = Summary::build(&session, test_time());
+            let r = s.scores.iter().find(|r| r.id == score).unwrap();
+            let top = partial + 3 * missing as u32;
+            let (lo, hi) = (band(partial), band(top));
+            let at = format!("{score}: {missing} missing, partial {partial}");
+            assert!(!r.complete, "{at}");
+            assert_eq!((r.sum, r.max), (partial, Some(top)), "{at}");
+            assert!(
+                r.describe()
+                    .starts_with(&format!("incomplete: {answered} of {n} answered")),
+                "{at}: {}",
+                r.describe()
+            );
+            let raised = |id: &str| s.flags.iter().find(|f| f.id == id);
+            assert!(raised(incomplete_flag).is_some(), "{at}");
+            if lo.2 == hi.2 {
+                assert_eq!(
+                    r.band.as_ref().map(|b| b.label.as_str()),
+                    Some(lo.2),
+                    "{at}"
+                );
+                assert!(
+                    r.describe().contains("whatever the missing answers"),
+                    "{at}"
+                );
+            } else {
+                assert_eq!(r.band, None, "{at}");
+                assert!(
+                    r.describe().contains(&format!("{} to {}", lo.2, hi.2)),
+                    "{at}: {}",
+                    r.describe()
+                );
+            }
+            for b in bands {
+                let Some(flag) = b.3 else { continue };
+                match raised(flag) {
+                    Some(f) if b.2 == hi.2 => {
+                        assert_eq!(f.possible, lo.2 != hi.2, "{at}: {flag}");
+                        assert_eq!(
+                            f.incomplete,
+                            [format!("{}: {answered} of {n} answered", r.title)],
+                            "{at}: {flag}"
+                        );
+                    }
+                    Some(_) => panic!("{at}: {flag} raised, highest band is {}", hi.2),
+                    None => assert!(b.2 != hi.2, "{at}: {flag} not raised"),
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > n,
+        "{score}: every partial sum with 1..={n} missing"
+    );
+}
+
+#[test]
+fn phq9_with_missing_items_reports_its_range_and_flags_what_it_can_reach() {
+    check_missing("phq9_", 9, "phq9", &PHQ9_BANDS, "phq9_incomplete");
+}
+
+#[test]
+fn gad7_with_missing_items_reports_its_range_and_flags_what_it_can_reach() {
+    check_missing("gad7_", 7, "gad7", &GAD7_BANDS, "gad7_incomplete");
+}
+
+#[test]
+fn a_phq9_already_severe_with_an_item_skipped_is_flagged_severe() {
+    // The finding: eight items summing to 21 with one skipped said "No flag was raised".
+    let items: Vec<(String, u32)> = [1, 2, 3, 5, 6, 7, 8]
+        .iter()
+        .map(|k| (format!("phq9_{k}"), 3))
+        .chain([("phq9_9".to_owned(), 0)])
+        .collect();
+    let (session, _) = with_items(&items);
+    let s = Summary::build(&session, test_time());
+    let severe = s.flags.iter().find(|f| f.id == "phq9_severe").unwrap();
+    assert!(!severe.possible);
+    assert_eq!(severe.incomplete, ["PHQ-9: 8 of 9 answered"]);
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(!text.contains("No flag was raised"), "{text}");
+    assert!(text.contains("8 of 9 answered — severe whatever the missing answers"));
+}
+
+#[test]
+fn a_gad7_partial_sum_of_12_raises_moderate_or_possible_severe() {
+    let mut items = spread("gad7_", 7, 12);
+    items.truncate(6);
+    let (session, _) = with_items(&items);
+    let s = Summary::build(&session, test_time());
+    let severe = s.flags.iter().find(|f| f.id == "gad7_severe").unwrap();
+    assert!(severe.possible, "12 + 3 can reach severe");
+    assert!(s.flags.iter().any(|f| f.id == "gad7_incomplete"));
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(
+        text.contains("[review (possible)] GAD-7 total in the severe range"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Possible, not certain: GAD-7: 6 of 7 answered"),
+        "{text}"
     );
 }
 

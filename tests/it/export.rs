@@ -181,13 +181,18 @@ fn answer_line<'a>(text: &'a str, question: &str) -> &'a str {
 #[test]
 fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
     let t = text::render(&fixture("declines_everything"), &Integrity::Verified);
-    assert!(t.contains("  PHQ-9:  incomplete: 0 of 9 answered (partial sum 0)\n"));
+    assert!(t.contains(
+        "  PHQ-9:  incomplete: 0 of 9 answered — minimal to severe (partial sum 0; the total can \
+         be 0–27)\n"
+    ));
     assert_eq!(
         answer_line(&t, "About how much do you weigh?"),
         "→ declined (prefer not to say)"
     );
+    // Flags quote the question too ("because: …"); the answer row is the section's.
+    let sections = t.split("== 1.").nth(1).unwrap();
     assert_eq!(
-        answer_line(&t, "Little interest or pleasure in doing things"),
+        answer_line(sections, "Little interest or pleasure in doing things"),
         "→ not answered"
     );
     // A flag reads the declined answer as the patient gave it.

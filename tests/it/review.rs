@@ -578,7 +578,12 @@ fn the_window_and_the_text_render_agree_on_every_fixture() {
             let text = &f.text;
             seen(
                 format!("] {text}\n"),
-                vec![text.clone(), format!("Urgent: {text}")],
+                vec![
+                    text.clone(),
+                    format!("Urgent: {text}"),
+                    format!("Possible: {text}"),
+                    format!("Urgent (possible): {text}"),
+                ],
                 format!("flag {text}"),
             );
         }
