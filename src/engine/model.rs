@@ -73,6 +73,7 @@ pub struct Questionnaire {
     pub scores: Vec<Score>,
     pub flags: Vec<Flag>,
     pub safety: Vec<SafetyRule>,
+    pub text_screens: Vec<TextScreen>,
     /// SHA-256 of the source file, lowercase hex: ties every summary to the exact text.
     pub sha256: String,
 }
@@ -384,11 +385,20 @@ pub struct Band {
     pub label: String,
 }
 
-/// How much attention a flag asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// How much attention a flag or safety rule asks for.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Level {
     Review,
+    #[default]
     Urgent,
+}
+
+impl Level {
+    pub fn is_urgent(&self) -> bool {
+        *self == Level::Urgent
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -400,12 +410,29 @@ pub struct Flag {
     pub source: String,
 }
 
+/// Phrases in free text that a clinic wants a person to read (see [`super::screen`]).
+#[derive(Clone, Debug)]
+pub struct TextScreen {
+    pub id: String,
+    pub level: Level,
+    /// The top-level text items searched.
+    pub items: Vec<ItemIdx>,
+    /// Every language's phrases together (all are searched in every answer).
+    pub phrases: Vec<String>,
+    pub text: String,
+    pub source: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct SafetyRule {
     pub id: String,
     pub when: Condition,
     pub message: Text,
     pub alert: String,
+    /// `Urgent`: staff must act now. `Review`: the message was shown (calmly); staff review it.
+    pub level: Level,
+    /// The rule is checked only once the patient has moved on past this item.
+    pub after: Option<ItemIdx>,
 }
 
 /// Built-in answer labels for the languages prescreen ships with.

@@ -141,6 +141,26 @@ pub struct RawQuestionnaire<'a> {
     pub flags: Vec<RawFlag<'a>>,
     #[serde(borrow, default)]
     pub safety: Vec<RawSafety<'a>>,
+    /// Free-text screens: phrases that raise a flag when a patient types them.
+    #[serde(borrow, default)]
+    pub text_screens: Vec<RawTextScreen<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename = "TextScreen")]
+pub struct RawTextScreen<'a> {
+    #[serde(borrow)]
+    pub id: Str<'a>,
+    pub level: RawLevel,
+    /// The free-text items searched; empty: every top-level text item.
+    #[serde(borrow, default)]
+    pub items: Vec<Str<'a>>,
+    /// Phrases per language; every language's phrases are searched in every answer.
+    pub phrases: std::collections::BTreeMap<String, Vec<String>>,
+    /// Clinician-only, neutral; the summary adds the question it matched in.
+    pub text: String,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -480,4 +500,11 @@ pub struct RawSafety<'a> {
     pub message: RawText<'a>,
     /// The urgent alert staff see.
     pub alert: String,
+    /// `Urgent` (default): an urgent alert for staff. `Review`: the message is shown calmly and
+    /// the record is a notice for review, not an urgent alert.
+    #[serde(default)]
+    pub level: Option<RawLevel>,
+    /// Checked only once the patient has moved on past this item (a skipped question).
+    #[serde(default, borrow)]
+    pub after: Option<Str<'a>>,
 }

@@ -19,6 +19,7 @@ use super::eval::Eval;
 use super::model::{
     Band, Coding, Condition, Expr, Item, ItemIdx, Kind, Level, Questionnaire, Value,
 };
+use super::screen::{self, Span};
 use super::session::Session;
 
 /// The summary format version. Readers refuse other versions with a clear message.
@@ -79,6 +80,10 @@ pub struct AlertRecord {
     pub rule: String,
     pub alert: String,
     pub at: DateTime<Utc>,
+    /// `Review`: a calm safety message was shown (a declined or skipped self-harm question);
+    /// staff review it, it is not an urgent alert. Absent in older files: urgent.
+    #[serde(default, skip_serializing_if = "Level::is_urgent")]
+    pub level: Level,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,6 +185,10 @@ pub struct ItemSummary {
     pub question_default: Option<String>,
     pub code: Option<Coding>,
     pub status: Status,
+    /// Where a free-text screen's phrases matched in the answer as shown (characters), so
+    /// every view can highlight the words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<Span>,
 }
 
 /// What kept an item from being asked.
@@ -232,6 +241,9 @@ pub struct UrgentAlert {
     pub rule: String,
     pub alert: String,
     pub at: DateTime<Utc>,
+    /// As in [`AlertRecord::level`]: `Review` records are notices, not urgent alerts.
+    #[serde(default, skip_serializing_if = "Level::is_urgent")]
+    pub level: Level,
     pub started_at: DateTime<Utc>,
     /// Identity answers given so far (name, date of birth), so staff know whom to find.
     pub identity: Vec<Field>,
@@ -250,6 +262,7 @@ impl UrgentAlert {
             rule: rule.map_or_else(String::new, |r| r.id.clone()),
             alert: rule.map_or_else(String::new, |r| r.alert.clone()),
             at: alert.at,
+            level: rule.map_or(Level::Urgent, |r| r.level),
             started_at: session.started_at(),
             identity: identity_fields(q, &ev, lang),
         }
@@ -343,6 +356,7 @@ impl Summary {
                     rule: rule.id.clone(),
                     alert: rule.alert.clone(),
                     at: a.at,
+                    level: rule.level,
                 })
             })
             .collect();
@@ -375,7 +389,7 @@ impl Summary {
         // A flag holds, or holds only if each incomplete score it reads were in the highest
         // band it can still reach ("possible"). Either way it names the incomplete scores.
         let possibly = ev.possibly();
-        let flags = q
+        let flags: Vec<RaisedFlag> = q
             .flags
             .iter()
             .filter_map(|f| {
@@ -421,6 +435,49 @@ impl Summary {
             })
             .collect();
 
+        // Free-text screens: a flag per screen and item where a phrase matched, and the spans.
+        let mut marks: std::collections::BTreeMap<ItemIdx, Vec<Span>> = Default::default();
+        let mut flags = flags;
+        for ts in &q.text_screens {
+            for &i in &ts.items {
+                let Some(a @ Answer::Text(_)) = ev.effective(i) else {
+                    continue;
+                };
+                let item = q.item(i);
+                let text = shown(item, a);
+                let spans = screen::find(&text, ts.phrases.iter().map(String::as_str));
+                if spans.is_empty() {
+                    continue;
+                }
+                let words: Vec<String> = screen::segments(&text, &spans)
+                    .into_iter()
+                    .filter(|(_, hit)| *hit)
+                    .map(|(w, _)| format!("“{w}”"))
+                    .collect();
+                flags.push(RaisedFlag {
+                    id: ts.id.clone(),
+                    level: ts.level,
+                    text: format!(
+                        "{} — in the answer to “{}”",
+                        ts.text,
+                        item.text.default_text()
+                    ),
+                    source: ts.source.clone(),
+                    because: vec![Field {
+                        item: item.id.clone(),
+                        question: item.text.default_text().to_owned(),
+                        answer: format!("the patient wrote {}", words.join(", ")),
+                    }],
+                    possible: false,
+                    incomplete: Vec::new(),
+                });
+                let m = marks.entry(i).or_default();
+                m.extend(spans);
+                m.sort();
+                m.dedup();
+            }
+        }
+
         let item_summary =
             |i: ItemIdx, ev: &Eval<'_>, hidden: Option<(String, NotAskedCause)>| -> ItemSummary {
                 let item = q.item(i);
@@ -443,6 +500,7 @@ impl Summary {
                     question_default: other_lang.then(|| item.text.default_text().to_owned()),
                     code: item.code.clone(),
                     status,
+                    marks: marks.get(&i).cloned().unwrap_or_default(),
                 }
             };
 

@@ -29,7 +29,11 @@ pub(crate) struct View<'a> {
     pub sha256: &'a str,
     pub verified: bool,
     pub integrity: String,
+    /// Urgent alerts: staff must act now.
     pub alerts: Vec<AlertView<'a>>,
+    /// Calm safety messages shown to the patient (declined or skipped self-harm question):
+    /// for review, not urgent.
+    pub notices: Vec<AlertView<'a>>,
     pub flags: Vec<FlagView<'a>>,
     pub scores: Vec<ScoreView<'a>>,
     pub sections: Vec<SectionView<'a>>,
@@ -86,6 +90,9 @@ pub(crate) enum AnswerView<'a> {
         shown: &'a str,
         shown_default: Option<&'a str>,
         converted: Option<&'a str>,
+        /// `shown` cut where a free-text screen matched: (piece, matched). Empty when nothing
+        /// matched; every view highlights the matched pieces.
+        marked: Vec<(&'a str, bool)>,
     },
     Declined,
     NotAnswered,
@@ -102,6 +109,13 @@ pub(crate) struct NotAsked<'a> {
     pub question: &'a str,
     pub reason: &'a str,
 }
+
+/// The heading of calm safety notices, in every format.
+pub(crate) const NOTICES: &str = "Safety message shown to the patient — for review";
+
+/// Around matched words in plain text (HTML uses `<mark>`, the window a highlight).
+pub(crate) const MARK_OPEN: &str = "»";
+pub(crate) const MARK_CLOSE: &str = "«";
 
 pub(crate) const DECLINED: &str = "declined (prefer not to say)";
 pub(crate) const NOT_ANSWERED: &str = "not answered";
@@ -171,6 +185,16 @@ impl<'a> View<'a> {
             alerts: s
                 .alerts
                 .iter()
+                .filter(|a| a.level.is_urgent())
+                .map(|a| AlertView {
+                    at: time(a.at),
+                    text: &a.alert,
+                })
+                .collect(),
+            notices: s
+                .alerts
+                .iter()
+                .filter(|a| !a.level.is_urgent())
                 .map(|a| AlertView {
                     at: time(a.at),
                     text: &a.alert,
@@ -261,6 +285,11 @@ fn item_rows(items: &[ItemSummary]) -> (Vec<Row<'_>>, Vec<NotAsked<'_>>) {
                 shown,
                 shown_default: shown_default.as_deref(),
                 converted: converted.as_deref(),
+                marked: if item.marks.is_empty() {
+                    Vec::new()
+                } else {
+                    crate::engine::screen::segments(shown, &item.marks)
+                },
             },
             Status::Declined => AnswerView::Declined,
             Status::NotAnswered => AnswerView::NotAnswered,

@@ -185,6 +185,15 @@ fn notices(ui: &mut egui::Ui, row: Option<&Row>, encrypted: bool) {
 
 fn summary_view(ui: &mut egui::Ui, v: &View<'_>) {
     header(ui, v);
+    if !v.notices.is_empty() {
+        ui.add_space(8.0);
+        boxed(ui, WARN_BG, 10.0, |ui| {
+            ui.label(RichText::new(crate::export::view::NOTICES).strong());
+            for a in &v.notices {
+                ui.add(egui::Label::new(format!("{} (at {})", a.text, a.at)).wrap());
+            }
+        });
+    }
     if !v.alerts.is_empty() {
         ui.add_space(8.0);
         urgent_banner(ui, "URGENT — safety alert during the session", |ui| {
@@ -298,6 +307,33 @@ fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::tex
     job
 }
 
+/// The answer with a free-text screen's matched words highlighted (and bracketed as in the
+/// text export, so the highlight does not rely on colour alone).
+fn marked_answer(ui: &egui::Ui, marked: &[(&str, bool)]) -> egui::text::LayoutJob {
+    let style = ui.style();
+    let mut job = egui::text::LayoutJob::default();
+    for (piece, hit) in marked {
+        let part = if *hit {
+            bold(format!(
+                "{}{piece}{}",
+                crate::export::view::MARK_OPEN,
+                crate::export::view::MARK_CLOSE
+            ))
+            .background_color(WARN_BG)
+            .underline()
+        } else {
+            bold(*piece)
+        };
+        part.append_to(
+            &mut job,
+            style,
+            egui::FontSelection::Default,
+            egui::Align::Min,
+        );
+    }
+    job
+}
+
 fn row_view(ui: &mut egui::Ui, row: &ViewRow<'_>) {
     ui.add(egui::Label::new(RichText::new(row.question).strong()).wrap());
     if let Some(d) = row.question_default {
@@ -308,12 +344,17 @@ fn row_view(ui: &mut egui::Ui, row: &ViewRow<'_>) {
             shown,
             shown_default,
             converted,
+            marked,
         } => {
             let text = match converted {
                 Some(c) => format!("{shown} (= {c})"),
                 None => (*shown).to_owned(),
             };
-            ui.add(egui::Label::new(bold(text)).wrap());
+            if marked.is_empty() {
+                ui.add(egui::Label::new(bold(text)).wrap());
+            } else {
+                ui.add(egui::Label::new(marked_answer(ui, marked)).wrap());
+            }
             if let Some(d) = shown_default.filter(|d| d != shown) {
                 ui.add(egui::Label::new(RichText::new(d).weak().italics()).wrap());
             }

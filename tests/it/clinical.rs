@@ -126,7 +126,12 @@ fn answer_fixtures_give_their_expected_results() {
 #[test]
 fn every_flag_is_raised_by_a_fixture_and_none_by_the_quiet_one() {
     let q = load(QUESTIONNAIRE);
-    let all: BTreeSet<String> = q.flags.iter().map(|f| f.id.clone()).collect();
+    let all: BTreeSet<String> = q
+        .flags
+        .iter()
+        .map(|f| f.id.clone())
+        .chain(q.text_screens.iter().map(|t| t.id.clone()))
+        .collect();
     let mut raised = BTreeSet::new();
     for (name, _, expect) in fixtures() {
         if name == "no_flags" {
@@ -438,7 +443,18 @@ fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
                 "en",
                 &["988", "988lifeline.org", "838255", "911", "staff"][..],
             ),
-            ("es", &["988", "1-888-628-9454", "911", "personal"][..]),
+            (
+                "es",
+                &[
+                    "988",
+                    "oprima 2",
+                    "AYUDA al 988",
+                    "chatee en español",
+                    "1-888-628-9454",
+                    "911",
+                    "personal",
+                ][..],
+            ),
         ] {
             let message = rule.message.get(lang);
             for n in needles {
@@ -470,6 +486,142 @@ fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
         s.flags
             .iter()
             .all(|f| f.id != "self_harm_thoughts" && f.id != "phq9_item9_unanswered")
+    );
+}
+
+fn rule_message(q: &Questionnaire, id: &str, lang: &str) -> String {
+    q.safety
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.message.get(lang).to_owned())
+        .unwrap()
+}
+
+#[test]
+fn item9_declined_shows_the_resources_calmly_and_is_a_notice_not_an_urgent_alert() {
+    let (mut session, q) = with_items(&[]);
+    let alerts = session
+        .set(q.find("phq9_9").unwrap(), Answer::Declined)
+        .unwrap();
+    assert_eq!(alerts.len(), 1, "the patient sees the resources at once");
+    let rule = q.safety_rule(alerts[0].rule).unwrap();
+    assert_eq!(rule.id, "crisis_item9_declined");
+    assert_eq!(rule.level, Level::Review);
+    for (lang, needles) in [
+        (
+            "en",
+            &[
+                "988",
+                "988lifeline.org",
+                "838255",
+                "911",
+                "OK not to answer",
+            ][..],
+        ),
+        (
+            "es",
+            &[
+                "oprima 2",
+                "AYUDA al 988",
+                "chatee en español",
+                "1-888-628-9454",
+            ][..],
+        ),
+    ] {
+        let m = rule.message.get(lang);
+        for n in needles {
+            assert!(m.contains(n), "{lang} lacks {n}: {m}");
+        }
+    }
+    let s = Summary::build(&session, test_time());
+    assert_eq!(s.alerts.len(), 1);
+    assert_eq!(s.alerts[0].level, Level::Review);
+    assert!(s.flags.iter().any(|f| f.id == "phq9_item9_unanswered"));
+    assert!(s.flags.iter().all(|f| f.level != Level::Urgent));
+    let record = prescreen::engine::UrgentAlert::build(&session, &alerts[0]);
+    assert_eq!(
+        record.level,
+        Level::Review,
+        "the record says it is a notice"
+    );
+}
+
+#[test]
+fn item9_skipped_shows_the_calm_page_once_the_patient_moves_past_it() {
+    let (mut session, q) = with_items(&[]);
+    let item9 = q.find("phq9_9").unwrap();
+    session
+        .set(q.find("full_name").unwrap(), Answer::Text("A".into()))
+        .unwrap();
+    session
+        .set(
+            q.find("dob").unwrap(),
+            Answer::Date(chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()),
+        )
+        .unwrap();
+    let pages = session.visible_pages();
+    let before = pages.iter().position(|&p| p == item9).unwrap();
+    for _ in 0..=before {
+        let (_, alerts) = session.forward_with_alerts().unwrap();
+        assert!(alerts.is_empty(), "nothing fires before item 9 is passed");
+    }
+    assert_eq!(session.cursor(), prescreen::engine::Cursor::Item(item9));
+    let (_, alerts) = session.forward_with_alerts().unwrap();
+    assert_eq!(
+        alerts.len(),
+        1,
+        "passing item 9 unanswered fires the calm rule"
+    );
+    assert_eq!(
+        q.safety_rule(alerts[0].rule).unwrap().id,
+        "crisis_item9_skipped"
+    );
+    assert!(
+        rule_message(&q, "crisis_item9_skipped", "en").contains("OK not to answer"),
+        "the calm words"
+    );
+    // Answering it later does not fire the calm rule again; a score of 1 takes the urgent path.
+    let later = session.set(item9, Answer::Choice("1".into())).unwrap();
+    assert_eq!(q.safety_rule(later[0].rule).unwrap().id, "crisis");
+    // Answered "not at all" before moving on: no calm page.
+    let (mut session, _) = with_items(&[("phq9_9".into(), 0)]);
+    assert!(session.review().is_empty());
+}
+
+#[test]
+fn free_text_about_self_harm_raises_an_urgent_flag_naming_the_item_with_the_words_marked() {
+    let q = load(QUESTIONNAIRE);
+    let path = repo("tests/fixtures/answers/free_text_spanish.ron");
+    let s = summarize(&q, &path, "es");
+    let flag = s
+        .flags
+        .iter()
+        .find(|f| f.id == "free_text_self_harm")
+        .unwrap();
+    assert_eq!(flag.level, Level::Urgent);
+    assert!(
+        flag.text.ends_with(
+            "— in the answer to “Is there anything else you would like your care team to know?”"
+        ),
+        "{}",
+        flag.text
+    );
+    assert_eq!(flag.because[0].answer, "the patient wrote “hacerme daño”");
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(
+        text.contains("→ A veces pienso en »hacerme daño«. Tengo »preguntas« sobre el ayuno."),
+        "{text}"
+    );
+    let html = prescreen::export::html::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(html.contains("<mark>hacerme daño</mark>"), "{html}");
+    // The quiet fixture's free text matches nothing.
+    let quiet = summarize(&q, &repo("tests/fixtures/answers/no_flags.ron"), "en");
+    assert!(
+        quiet
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .all(|i| i.marks.is_empty())
     );
 }
 

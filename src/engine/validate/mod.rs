@@ -260,7 +260,7 @@ impl<'r> Validator<'_, 'r> {
 
         self.scores(raw, id_pos);
 
-        let (flags, safety) = self.rules(raw, id_pos);
+        let (flags, safety, text_screens) = self.rules(raw, id_pos);
         let identity = self.identity(raw, id_pos);
         let q = Questionnaire {
             id: raw.id.to_string(),
@@ -275,6 +275,7 @@ impl<'r> Validator<'_, 'r> {
             scores: std::mem::take(&mut self.scores),
             flags,
             safety,
+            text_screens,
             sha256,
         };
         if self.diags.is_empty() {
