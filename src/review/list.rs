@@ -37,7 +37,7 @@ impl ReviewApp {
             }
         });
         if let Some(p) = clicked {
-            self.banner.retain(|b| *b != p);
+            // Opening is not acknowledging: the banner stays until someone acknowledges.
             self.open(&p);
         }
     }
