@@ -170,6 +170,9 @@ impl<'a> Eval<'a> {
             Expr::Number(n) => Some(Val::Num(*n)),
             Expr::Date(d) => Some(Val::Date(*d)),
             Expr::Today => Some(Val::Date(self.today)),
+            Expr::YearsAgo(n) => Some(Val::Date(
+                super::model::DateBound::YearsAgo(*n).resolve(self.today),
+            )),
             Expr::Value(i) => match self.effective(*i)? {
                 Answer::Date(d) => Some(Val::Date(*d)),
                 a => self.number(*i, a).map(Val::Num),

@@ -326,7 +326,7 @@ impl Condition {
                     match e {
                         Expr::Value(i) | Expr::Age(i) | Expr::Count(i) => push(*i),
                         Expr::Score(s) => q.scores[s.0].items.iter().for_each(|i| push(*i)),
-                        Expr::Number(_) | Expr::Date(_) | Expr::Today => {}
+                        Expr::Number(_) | Expr::Date(_) | Expr::Today | Expr::YearsAgo(_) => {}
                     }
                 }
             }
@@ -363,6 +363,8 @@ pub enum Expr {
     Number(f64),
     Date(NaiveDate),
     Today,
+    /// The session's date, `n` years earlier.
+    YearsAgo(u32),
     Age(ItemIdx),
     Count(ItemIdx),
     Score(ScoreIdx),
@@ -408,6 +410,8 @@ pub struct Flag {
     pub when: Condition,
     pub text: String,
     pub source: String,
+    /// Answers shown beside the flag's reasons though its condition does not read them.
+    pub context: Vec<ItemIdx>,
 }
 
 /// Phrases in free text that a clinic wants a person to read (see [`super::screen`]).

@@ -429,6 +429,8 @@ pub enum RawExpr<'a> {
     Date(Str<'a>),
     /// The day the session started.
     Today,
+    /// The day the session started, `n` years earlier: `Lt(Value("bp_date"), YearsAgo(1))`.
+    YearsAgo(u32),
     /// Whole years from a date item to the day the session started.
     Age(Str<'a>),
     /// How many entries a repeating group has.
@@ -485,6 +487,9 @@ pub struct RawFlag<'a> {
     pub text: String,
     /// Short citation: "Spravato PI §4".
     pub source: String,
+    /// More answers to show beside the flag's reasons (a reading's date, say).
+    #[serde(borrow, default)]
+    pub context: Vec<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -302,6 +302,29 @@ impl UrgentAlert {
     }
 }
 
+/// The items a condition that holds read, keeping only the branches of an `Any` that hold (so a
+/// reason never cites an answer that did not raise the flag).
+fn held_items(q: &Questionnaire, ev: &Eval<'_>, c: &Condition, out: &mut Vec<ItemIdx>) {
+    match c {
+        Condition::Any(cs) => {
+            let held: Vec<&Condition> = cs.iter().filter(|c| ev.holds(c)).collect();
+            if held.is_empty() {
+                cs.iter().for_each(|c| held_items(q, ev, c, out));
+            } else {
+                held.into_iter().for_each(|c| held_items(q, ev, c, out));
+            }
+        }
+        Condition::All(cs) => cs.iter().for_each(|c| held_items(q, ev, c, out)),
+        other => {
+            for i in other.items(q) {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+    }
+}
+
 /// The identity items the patient answered (name, date of birth), as shown to them.
 fn identity_fields(q: &Questionnaire, ev: &Eval<'_>, lang: &str) -> Vec<Field> {
     q.identity
@@ -407,22 +430,37 @@ impl Summary {
                 level: f.level,
                 text: f.text.clone(),
                 source: f.source.clone(),
-                because: f
-                    .when
-                    .items(q)
-                    .into_iter()
-                    .map(|i| {
-                        let item = q.item(i);
-                        Field {
-                            item: item.id.clone(),
-                            question: item.text.default_text().to_owned(),
-                            answer: ev.effective(i).map_or_else(
-                                || "not answered".to_owned(),
-                                |a| answer::display(q, item, a, default),
-                            ),
+                because: {
+                    // The items of the parts that held (an `Any` lists only its true
+                    // branches), then the flag's context items.
+                    let mut items = Vec::new();
+                    let ev = if possible { &possibly } else { &ev };
+                    held_items(q, ev, &f.when, &mut items);
+                    for &c in &f.context {
+                        if !items.contains(&c) {
+                            items.push(c);
                         }
-                    })
-                    .collect(),
+                    }
+                    items
+                        .into_iter()
+                        .map(|i| {
+                            let item = q.item(i);
+                            let missing = if visible.get(i.0).copied().unwrap_or(false) {
+                                "not answered"
+                            } else {
+                                "not asked"
+                            };
+                            Field {
+                                item: item.id.clone(),
+                                question: item.text.default_text().to_owned(),
+                                answer: ev.effective(i).map_or_else(
+                                    || missing.to_owned(),
+                                    |a| answer::display(q, item, a, default),
+                                ),
+                            }
+                        })
+                        .collect()
+                },
                 possible,
                 incomplete: f
                     .when
@@ -746,6 +784,7 @@ pub fn describe(q: &Questionnaire, c: &Condition) -> String {
         Expr::Number(n) => answer::trim_number(*n),
         Expr::Date(d) => d.to_string(),
         Expr::Today => "today".to_owned(),
+        Expr::YearsAgo(n) => format!("{n} year{} ago", if *n == 1 { "" } else { "s" }),
         Expr::Age(i) => format!("age from {}", question(*i)),
         Expr::Count(i) => format!("number of entries in {}", question(*i)),
         Expr::Score(s) => format!("{} total", q.scores[s.0].title),

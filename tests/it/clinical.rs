@@ -625,6 +625,175 @@ fn free_text_about_self_harm_raises_an_urgent_flag_naming_the_item_with_the_word
     );
 }
 
+/// A session with these answers, set in order.
+fn answered(answers: &[(&str, Answer)]) -> Summary {
+    let q = load(QUESTIONNAIRE);
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let mut session = Session::new(q.clone(), "en", clock);
+    for (id, a) in answers {
+        session
+            .set(q.find(id).unwrap(), a.clone())
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+    Summary::build(&session, test_time())
+}
+
+fn because(s: &Summary, flag: &str) -> Vec<(String, String)> {
+    s.flags
+        .iter()
+        .find(|f| f.id == flag)
+        .unwrap_or_else(|| panic!("{flag} not raised"))
+        .because
+        .iter()
+        .map(|b| (b.item.clone(), b.answer.clone()))
+        .collect()
+}
+
+#[test]
+fn a_reason_cites_only_what_raised_the_flag_and_says_not_asked_for_hidden_items() {
+    // The trial list was never shown: its count reads "not asked", not "not answered".
+    let s = answered(&[("ad_tried", Answer::No)]);
+    assert_eq!(
+        because(&s, "fewer_than_two_antidepressant_trials"),
+        [("ad_trials".to_owned(), "not asked".to_owned())]
+    );
+    // Unsure about a diagnosis, with a known reading: the reading is not a reason.
+    let s = answered(&[
+        ("bp_diagnosed", Answer::NotSure),
+        ("bp_reading_known", Answer::Yes),
+    ]);
+    let reasons = because(&s, "blood_pressure_unknown");
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert_eq!(reasons[0].0, "bp_diagnosed");
+}
+
+#[test]
+fn anyone_who_knows_a_reading_can_give_it_with_its_date_shown_and_old_ones_marked() {
+    let date = |s: &str| Answer::Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
+    let s = answered(&[
+        ("bp_diagnosed", Answer::No),
+        ("bp_reading_known", Answer::Yes),
+        ("bp_systolic", Answer::Integer(170)),
+        ("bp_diastolic", Answer::Integer(105)),
+        ("bp_date", date("2019-05-01")),
+    ]);
+    let reasons = because(&s, "blood_pressure_reading_high");
+    assert!(
+        reasons.iter().any(|(i, _)| i == "bp_date"),
+        "the reading's date is beside it: {reasons:?}"
+    );
+    assert!(
+        s.flags
+            .iter()
+            .any(|f| f.id == "blood_pressure_reading_not_recent")
+    );
+    assert!(s.flags.iter().all(|f| f.id != "blood_pressure_unknown"));
+    // A reading from this year is recent.
+    let s = answered(&[
+        ("bp_diagnosed", Answer::No),
+        ("bp_reading_known", Answer::Yes),
+        ("bp_systolic", Answer::Integer(150)),
+        ("bp_diastolic", Answer::Integer(85)),
+        ("bp_date", date("2026-06-01")),
+    ]);
+    assert!(
+        s.flags
+            .iter()
+            .any(|f| f.id == "blood_pressure_reading_high")
+    );
+    assert!(
+        s.flags
+            .iter()
+            .all(|f| f.id != "blood_pressure_reading_not_recent")
+    );
+}
+
+#[test]
+fn a_pregnant_patient_is_not_asked_about_planning_or_birth_control() {
+    let s = answered(&[
+        ("can_become_pregnant", Answer::Yes),
+        ("pregnant_now", Answer::Yes),
+    ]);
+    let status = statuses(&s);
+    for id in ["planning_pregnancy", "contraception"] {
+        assert!(
+            matches!(status.get(id), Some(Status::NotAsked { .. })),
+            "{id}: {:?}",
+            status.get(id)
+        );
+    }
+    assert!(s.flags.iter().all(|f| f.id != "no_contraception"));
+    // Not sure about being pregnant: still asked.
+    let s = answered(&[
+        ("can_become_pregnant", Answer::Yes),
+        ("pregnant_now", Answer::NotSure),
+        ("contraception", Answer::No),
+    ]);
+    assert!(s.flags.iter().any(|f| f.id == "no_contraception"));
+}
+
+#[test]
+fn skipped_or_unsure_answers_on_label_questions_are_flagged() {
+    let s = answered(&[("aneurysm", Answer::No), ("avm", Answer::No)]);
+    assert!(s.flags.iter().any(|f| f.id == "label_condition_unanswered"));
+    let s = answered(&[
+        ("aneurysm", Answer::No),
+        ("avm", Answer::No),
+        ("brain_bleed", Answer::No),
+        ("ketamine_allergy", Answer::No),
+        ("can_become_pregnant", Answer::No),
+    ]);
+    assert!(s.flags.iter().all(
+        |f| f.id != "label_condition_unanswered" && f.id != "pregnancy_possibility_unanswered"
+    ));
+    let s = answered(&[("can_become_pregnant", Answer::Declined)]);
+    assert!(
+        s.flags
+            .iter()
+            .any(|f| f.id == "pregnancy_possibility_unanswered")
+    );
+    let s = answered(&[("current_meds", Answer::Choices(vec!["not_sure".into()]))]);
+    assert!(s.flags.iter().any(|f| f.id == "medicines_not_sure"));
+}
+
+#[test]
+fn the_mood_stabilizer_question_follows_an_unsure_mania_hospital_stay() {
+    let q = load(QUESTIONNAIRE);
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let mut session = Session::new(q.clone(), "en", clock);
+    session
+        .set(q.find("mania_hospital").unwrap(), Answer::NotSure)
+        .unwrap();
+    assert!(session.is_visible(q.find("mood_stabilizer_now").unwrap()));
+}
+
+#[test]
+fn the_sedative_list_names_the_missing_classes_and_they_raise_the_sedative_flag() {
+    for class in [
+        "antipsychotic",
+        "gabapentinoid",
+        "sedating_antihistamine",
+        "muscle_relaxant",
+    ] {
+        let s = answered(&[("current_meds", Answer::Choices(vec![class.into()]))]);
+        assert!(
+            s.flags
+                .iter()
+                .any(|f| f.id == "med_benzodiazepine_or_sedative"),
+            "{class}"
+        );
+    }
+    let q = load(QUESTIONNAIRE);
+    for id in ["ptsd_dx", "chronic_pain", "past_suicide_attempt"] {
+        assert!(q.find(id).is_some(), "{id} is asked");
+    }
+    let attempt = q.item(q.find("past_suicide_attempt").unwrap());
+    assert!(
+        attempt.can_decline && !attempt.required,
+        "optional to answer"
+    );
+}
+
 #[test]
 fn instruments_carry_their_loinc_codes() {
     let q = load(QUESTIONNAIRE);

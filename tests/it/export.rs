@@ -200,7 +200,7 @@ fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
         "because: Thoughts that you would be better off dead, or of hurting yourself in some way → Prefer not to say"
     ));
     let blood_pressure = t.split("== 8. Blood pressure ==").nth(1).unwrap();
-    assert!(blood_pressure.contains("  Not asked (5):\n"));
+    assert!(blood_pressure.contains("  Not asked (4):\n"));
     assert!(blood_pressure.contains(
         "    - Do you take medicine for high blood pressure now? — asked only when “Has a doctor or nurse ever told you that you have high blood…” is Yes\n"
     ));

@@ -30,7 +30,13 @@ impl Validator<'_, '_> {
                 );
             }
             let when = self.condition(&f.when, Scope::Anywhere, at);
+            let context = f
+                .context
+                .iter()
+                .filter_map(|r| self.item_ref(r, Scope::Anywhere, at))
+                .collect();
             flags.push(Flag {
+                context,
                 id: f.id.to_string(),
                 level: match f.level {
                     RawLevel::Review => Level::Review,
