@@ -445,7 +445,7 @@ pub(crate) fn builtin_answer_labels() -> BTreeMap<&'static str, [&'static str; 4
         ("en", ["Yes", "No", "Not sure", "Prefer not to say"]),
         (
             "es",
-            ["Sí", "No", "No estoy seguro/a", "Prefiero no decirlo"],
+            ["Sí", "No", "No estoy seguro(a)", "Prefiero no decirlo"],
         ),
     ])
 }

@@ -178,7 +178,11 @@ impl<'a> View<'a> {
             default_lang: &s.default_language,
             language: language_name(&s.language),
             default_language: other_language.then(|| language_name(&s.default_language)),
-            questionnaire: format!("{} {}", s.questionnaire.id, s.questionnaire.version),
+            // The title, not the id: an id such as `ketamine_candidacy` can read as a verdict.
+            questionnaire: format!(
+                "{}, version {}",
+                s.questionnaire.title, s.questionnaire.version
+            ),
             sha256: &s.questionnaire.sha256,
             verified: integrity.is_verified(),
             integrity: integrity_text,

@@ -469,8 +469,8 @@ fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Opt
     rows.push((
         "Questionnaire".into(),
         format!(
-            "{} ({}), version {}",
-            a.questionnaire.title, a.questionnaire.id, a.questionnaire.version
+            "{}, version {}",
+            a.questionnaire.title, a.questionnaire.version
         ),
     ));
     header_grid(ui, "alert-header", &rows);

@@ -795,6 +795,47 @@ fn the_sedative_list_names_the_missing_classes_and_they_raise_the_sedative_flag(
 }
 
 #[test]
+fn spanish_wording_flagged_in_review_is_gone() {
+    let text = std::fs::read_to_string(repo(QUESTIONNAIRE)).unwrap();
+    for phrase in [
+        "tenga un embarazo?",
+        "presión alta dentro del cráneo",
+        "condiciones de salud",
+        "terapia de conversación",
+        "medida de presión",
+        "esa medida",
+        "le vigila",
+        "le han molestado los siguientes problemas?\", \"es\": \"Durante",
+        "qué tan seguido le han molestado",
+    ] {
+        assert!(
+            !text.contains(phrase),
+            "still in the questionnaire: {phrase}"
+        );
+    }
+    assert!(
+        text.contains("¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")
+    );
+    // One spelling of "not sure" on a screen: the built-in label matches the file's options.
+    let q = load(QUESTIONNAIRE);
+    assert_eq!(q.answer_labels.not_sure.get("es"), "No estoy seguro(a)");
+    assert!(text.contains("qualified medical translator"));
+    assert!(text.contains("version: \"1.1.0\""));
+}
+
+#[test]
+fn summaries_carry_the_questionnaire_title_not_its_id() {
+    let q = load(QUESTIONNAIRE);
+    let s = summarize(&q, &repo("tests/fixtures/answers/no_flags.ron"), "en");
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    let html = prescreen::export::html::render(&s, &prescreen::export::Integrity::Verified);
+    for out in [&text, &html] {
+        assert!(!out.contains("ketamine_candidacy"), "{out}");
+        assert!(out.contains("Before your visit: health questions, version 1.1.0"));
+    }
+}
+
+#[test]
 fn instruments_carry_their_loinc_codes() {
     let q = load(QUESTIONNAIRE);
     let code = |id: &str| {

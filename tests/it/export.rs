@@ -700,7 +700,7 @@ fn response_answers_have_the_documented_types() {
     assert_eq!(r["authored"], "2026-11-21T09:00:00Z");
     assert_eq!(
         r["questionnaire"],
-        "urn:prescreen:questionnaire:ketamine_candidacy|1.0.0"
+        "urn:prescreen:questionnaire:ketamine_candidacy|1.1.0"
     );
     assert_eq!(r["identifier"]["system"], fhir::SUMMARY_DIGEST_SYSTEM);
     assert_eq!(r["identifier"]["value"].as_str().unwrap().len(), 64);
@@ -820,7 +820,7 @@ fn the_questionnaire_carries_loinc_codes_and_the_mapping() {
     let model = load(KETAMINE);
     let q = json(&fhir::questionnaire(&model));
     assert_eq!(q["url"], fhir::canonical("ketamine_candidacy"));
-    assert_eq!(q["version"], "1.0.0");
+    assert_eq!(q["version"], "1.1.0");
     assert_eq!(q["name"], "KetamineCandidacy");
     assert_eq!(q["status"], "active");
     assert!(q["copyright"].as_str().unwrap().contains("Pfizer"));
