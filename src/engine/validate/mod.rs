@@ -20,6 +20,9 @@ mod meta;
 mod reach;
 mod rules;
 mod scores;
+mod wording;
+
+pub(crate) use wording::verdict_warnings;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
