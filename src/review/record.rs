@@ -292,11 +292,11 @@ fn flag_view(ui: &mut egui::Ui, f: &crate::export::view::FlagView<'_>) {
     ui.add_space(6.0);
 }
 
-/// "Question: **answer**" as one wrapping paragraph.
-fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::text::LayoutJob {
+/// Pieces of text as one wrapping paragraph.
+fn paragraph(ui: &egui::Ui, parts: impl IntoIterator<Item = RichText>) -> egui::text::LayoutJob {
     let style = ui.style();
     let mut job = egui::text::LayoutJob::default();
-    for part in [RichText::new(format!("{question}  ")), bold(answer)] {
+    for part in parts {
         part.append_to(
             &mut job,
             style,
@@ -307,31 +307,25 @@ fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::tex
     job
 }
 
+/// "Question: **answer**" as one wrapping paragraph.
+fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::text::LayoutJob {
+    paragraph(ui, [RichText::new(format!("{question}  ")), bold(answer)])
+}
+
 /// The answer with a free-text screen's matched words highlighted (and bracketed as in the
 /// text export, so the highlight does not rely on colour alone).
 fn marked_answer(ui: &egui::Ui, marked: &[(&str, bool)]) -> egui::text::LayoutJob {
-    let style = ui.style();
-    let mut job = egui::text::LayoutJob::default();
-    for (piece, hit) in marked {
-        let part = if *hit {
-            bold(format!(
-                "{}{piece}{}",
-                crate::export::view::MARK_OPEN,
-                crate::export::view::MARK_CLOSE
-            ))
-            .background_color(WARN_BG)
-            .underline()
+    use crate::export::view::{MARK_CLOSE, MARK_OPEN};
+    let parts = marked.iter().map(|(piece, hit)| {
+        if *hit {
+            bold(format!("{MARK_OPEN}{piece}{MARK_CLOSE}"))
+                .background_color(WARN_BG)
+                .underline()
         } else {
             bold(*piece)
-        };
-        part.append_to(
-            &mut job,
-            style,
-            egui::FontSelection::Default,
-            egui::Align::Min,
-        );
-    }
-    job
+        }
+    });
+    paragraph(ui, parts)
 }
 
 fn row_view(ui: &mut egui::Ui, row: &ViewRow<'_>) {

@@ -429,6 +429,16 @@ fn a_gad7_partial_sum_of_12_raises_moderate_or_possible_severe() {
     );
 }
 
+/// What every Spanish crisis message gives: 988 press 2, text AYUDA, chat in Spanish, and the
+/// Spanish line of the clinical reference.
+const SPANISH_988: [&str; 5] = [
+    "988",
+    "oprima 2",
+    "AYUDA al 988",
+    "chatee en español",
+    "1-888-628-9454",
+];
+
 #[test]
 fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
     for value in ["1", "2", "3"] {
@@ -443,18 +453,7 @@ fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
                 "en",
                 &["988", "988lifeline.org", "838255", "911", "staff"][..],
             ),
-            (
-                "es",
-                &[
-                    "988",
-                    "oprima 2",
-                    "AYUDA al 988",
-                    "chatee en español",
-                    "1-888-628-9454",
-                    "911",
-                    "personal",
-                ][..],
-            ),
+            ("es", &[&SPANISH_988[..], &["911", "personal"]].concat()[..]),
         ] {
             let message = rule.message.get(lang);
             for n in needles {
@@ -518,15 +517,7 @@ fn item9_declined_shows_the_resources_calmly_and_is_a_notice_not_an_urgent_alert
                 "OK not to answer",
             ][..],
         ),
-        (
-            "es",
-            &[
-                "oprima 2",
-                "AYUDA al 988",
-                "chatee en español",
-                "1-888-628-9454",
-            ][..],
-        ),
+        ("es", &SPANISH_988[..]),
     ] {
         let m = rule.message.get(lang);
         for n in needles {
