@@ -59,6 +59,9 @@ pub struct SummaryRow {
     /// Name, date of birth: the identity answers, as the patient gave them.
     pub patient: Vec<Field>,
     pub flags: usize,
+    /// Urgent flags (a self-harm phrase in free text): the summary is urgent though no safety
+    /// rule fired during the session.
+    pub urgent_flags: usize,
     /// Urgent safety alerts raised during the session (calm notices are not counted).
     pub alerts: usize,
     pub integrity: Integrity,
@@ -109,10 +112,11 @@ impl Row {
             .unwrap_or_default()
     }
 
-    /// A summary with a safety alert, or an alert record whose patient never submitted.
+    /// A summary with a safety alert or an urgent flag, or an alert record whose patient never
+    /// submitted.
     pub fn is_urgent(&self) -> bool {
         match &self.record {
-            Record::Summary(s) => s.alerts > 0,
+            Record::Summary(s) => s.alerts > 0 || s.urgent_flags > 0,
             Record::Alert(a) => a.urgent && a.summary.is_none(),
             Record::Unreadable { .. } => false,
         }
@@ -355,7 +359,8 @@ fn read_record(
                 known_questionnaire: (!known.is_empty())
                     .then(|| known.contains(&s.questionnaire.sha256)),
                 patient: s.identity,
-                flags: s.flags,
+                flags: s.flags.all,
+                urgent_flags: s.flags.urgent,
                 alerts: s.alerts.iter().filter(|a| a.level.is_urgent()).count(),
                 integrity,
                 questionnaire: s.questionnaire,

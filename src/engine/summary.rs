@@ -669,8 +669,15 @@ pub struct SummaryHead {
     pub submitted_at: DateTime<Utc>,
     pub identity: Vec<Field>,
     pub alerts: Vec<AlertRecord>,
-    #[serde(deserialize_with = "count")]
-    pub flags: usize,
+    #[serde(deserialize_with = "count_flags")]
+    pub flags: FlagCount,
+}
+
+/// How many flags a summary raised, and how many of them are urgent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlagCount {
+    pub all: usize,
+    pub urgent: usize,
 }
 
 impl SummaryHead {
@@ -681,8 +688,18 @@ impl SummaryHead {
 }
 
 /// The length of a list, without keeping its elements.
-fn count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    Ok(Vec::<serde::de::IgnoredAny>::deserialize(d)?.len())
+fn count_flags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FlagCount, D::Error> {
+    /// Only the level of a flag; its other fields are skipped.
+    #[derive(Deserialize)]
+    #[serde(rename = "RaisedFlag")]
+    struct Head {
+        level: Level,
+    }
+    let flags = Vec::<Head>::deserialize(d)?;
+    Ok(FlagCount {
+        all: flags.len(),
+        urgent: flags.iter().filter(|f| f.level.is_urgent()).count(),
+    })
 }
 
 /// Size, text, syntax and schema checks, then the digest. The happy path parses once; only a

@@ -574,6 +574,36 @@ fn a_new_alert_asks_for_attention_and_waits_for_a_person_to_acknowledge_it() {
 }
 
 #[test]
+fn a_summary_with_an_urgent_free_text_flag_is_urgent_and_waits_for_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = load("questionnaires/ketamine_candidacy.ron");
+    let bytes = std::fs::read(repo("tests/fixtures/answers/free_text_spanish.ron")).unwrap();
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let s = fill(q, AnswersFile::parse(&bytes).unwrap(), "es", clock).unwrap();
+    assert!(
+        s.alerts().is_empty(),
+        "no safety rule fired during the session"
+    );
+    let path = write(
+        dir.path(),
+        "20261121T090000Z-00000000000000ff.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.scan();
+    assert!(row(&inbox, &path).is_urgent());
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the banner", |a| {
+        a.banner() == std::slice::from_ref(&path)
+    });
+    assert!(
+        h.get_all_by_label_contains("URGENT — urgent flag (free text)")
+            .count()
+            >= 1
+    );
+}
+
+#[test]
 fn an_alert_written_while_no_window_was_open_waits_in_the_banner_when_one_opens() {
     let dir = tempfile::tempdir().unwrap();
     let s = session("self_harm", 20);
