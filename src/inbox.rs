@@ -59,7 +59,10 @@ pub struct SummaryRow {
     /// Name, date of birth: the identity answers, as the patient gave them.
     pub patient: Vec<Field>,
     pub flags: usize,
-    /// Safety alerts raised during the session.
+    /// Urgent flags (a self-harm phrase in free text): the summary is urgent though no safety
+    /// rule fired during the session.
+    pub urgent_flags: usize,
+    /// Urgent safety alerts raised during the session (calm notices are not counted).
     pub alerts: usize,
     pub integrity: Integrity,
     pub questionnaire: QuestionnaireInfo,
@@ -73,6 +76,9 @@ pub struct AlertRow {
     pub patient: Vec<Field>,
     /// What staff are told, e.g. "Patient reported thoughts of self-harm".
     pub alert: String,
+    /// An urgent alert; `false` for a calm notice (crisis resources shown after a declined
+    /// or skipped self-harm question), which is listed but does not demand attention.
+    pub urgent: bool,
     pub questionnaire: QuestionnaireInfo,
     pub started_at: DateTime<Utc>,
     /// The summary the same session submitted later, if it did.
@@ -106,11 +112,12 @@ impl Row {
             .unwrap_or_default()
     }
 
-    /// A summary with a safety alert, or an alert record whose patient never submitted.
+    /// A summary with a safety alert or an urgent flag, or an alert record whose patient never
+    /// submitted.
     pub fn is_urgent(&self) -> bool {
         match &self.record {
-            Record::Summary(s) => s.alerts > 0,
-            Record::Alert(a) => a.summary.is_none(),
+            Record::Summary(s) => s.alerts > 0 || s.urgent_flags > 0,
+            Record::Alert(a) => a.urgent && a.summary.is_none(),
             Record::Unreadable { .. } => false,
         }
     }
@@ -340,6 +347,7 @@ fn read_record(
             Record::Alert(AlertRow {
                 patient: a.identity,
                 alert: a.alert,
+                urgent: a.level.is_urgent(),
                 questionnaire: a.questionnaire,
                 started_at: a.started_at,
                 summary: None,
@@ -351,8 +359,9 @@ fn read_record(
                 known_questionnaire: (!known.is_empty())
                     .then(|| known.contains(&s.questionnaire.sha256)),
                 patient: s.identity,
-                flags: s.flags,
-                alerts: s.alerts.len(),
+                flags: s.flags.all,
+                urgent_flags: s.flags.urgent,
+                alerts: s.alerts.iter().filter(|a| a.level.is_urgent()).count(),
                 integrity,
                 questionnaire: s.questionnaire,
                 started_at: s.started_at,

@@ -20,6 +20,15 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let mut code = 0;
     for path in &args.files {
+        // Warnings (verdict wording) are printed whether or not the file loads; they never
+        // change the exit code.
+        let warnings = crate::engine::warnings_in(path);
+        if !warnings.is_empty() {
+            let shown = path.display().to_string();
+            let _ = write!(err, "{}", diagnostic::render_all(&warnings, &shown));
+            let n = warnings.len();
+            let _ = writeln!(err, "{shown}: {n} warning{}", if n == 1 { "" } else { "s" });
+        }
         match questionnaire::load(Some(path)) {
             Ok(q) => {
                 let _ = writeln!(

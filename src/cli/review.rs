@@ -20,6 +20,10 @@ pub struct ReviewArgs {
     /// given more than once.
     #[arg(long, value_name = "FILE")]
     pub identity: Vec<PathBuf>,
+    /// Minutes after which an urgent alert nobody has acknowledged is marked overdue and the
+    /// window asks for attention again.
+    #[arg(long, value_name = "MINUTES", default_value_t = crate::review::alerts::DEFAULT_OVERDUE_MINUTES)]
+    pub overdue_minutes: u32,
 }
 
 /// Opens the window on the file or folder named, or the configured outbox. `config` is the
@@ -49,6 +53,12 @@ pub fn run(args: &ReviewArgs, config: Option<&Path>) -> Result<(), CliError> {
     {
         known.push(q.sha256);
     }
-    crate::review::run(Some(path), known, identities, Arc::new(SystemClock))
-        .map_err(CliError::window)
+    crate::review::run(
+        Some(path),
+        known,
+        identities,
+        Arc::new(SystemClock),
+        args.overdue_minutes,
+    )
+    .map_err(CliError::window)
 }

@@ -207,6 +207,9 @@ pub fn fill(
         });
     }
 
+    // The patient reaches the review page: rules checked after a skipped item now apply.
+    session.review();
+
     if errors.is_empty() {
         Ok(session)
     } else {

@@ -48,11 +48,13 @@ pub enum Code {
     GroupScope,
     /// The file is larger than the loader accepts.
     TooLarge,
+    /// A warning: wording that reads as a treatment decision (eligible, contraindicated …).
+    VerdictWording,
 }
 
 impl Code {
     /// Every code, in order: used by `docs/diagnostics.md` and its test.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::Syntax,
         Code::Type,
         Code::UnknownField,
@@ -70,6 +72,7 @@ impl Code {
         Code::ItemKind,
         Code::GroupScope,
         Code::TooLarge,
+        Code::VerdictWording,
     ];
 
     /// The stable `Qnnn` form.
@@ -92,6 +95,7 @@ impl Code {
             Code::ItemKind => "Q015",
             Code::GroupScope => "Q016",
             Code::TooLarge => "Q017",
+            Code::VerdictWording => "Q018",
         }
     }
 }
@@ -166,6 +170,8 @@ impl fmt::Display for Position {
 /// One problem found in a questionnaire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Errors stop a questionnaire loading; warnings are reported by `prescreen check` only.
+    pub severity: Severity,
     pub code: Code,
     pub position: Position,
     pub message: String,
@@ -175,14 +181,41 @@ pub struct Diagnostic {
     pub notes: Vec<(Position, String)>,
 }
 
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 impl Diagnostic {
+    /// An error: the questionnaire does not load.
     pub fn new(code: Code, position: Position, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             code,
             position,
             message: message.into(),
             help: None,
             notes: Vec::new(),
+        }
+    }
+
+    /// A warning: reported, but the questionnaire still loads.
+    pub fn warning(code: Code, position: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(code, position, message)
         }
     }
 
@@ -199,8 +232,11 @@ impl Diagnostic {
     /// Renders the diagnostic for a file shown as `path`.
     pub fn render(&self, path: &str) -> String {
         let mut out = format!(
-            "{path}:{}: error[{}]: {}",
-            self.position, self.code, self.message
+            "{path}:{}: {}[{}]: {}",
+            self.position,
+            self.severity.as_str(),
+            self.code,
+            self.message
         );
         for (position, note) in &self.notes {
             out.push_str(&format!("\n  note: {path}:{position}: {note}"));

@@ -55,6 +55,9 @@ pub struct Eval<'a> {
     visible: &'a [bool],
     /// Set while evaluating inside one entry of a repeating group.
     entry: Option<&'a Entry>,
+    /// Set when asking what *could* hold: an incomplete score whose range spans bands is read
+    /// as being in the highest band it can still reach (see [`Eval::possibly`]).
+    possible: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -70,6 +73,17 @@ impl<'a> Eval<'a> {
             today,
             visible,
             entry: None,
+            possible: false,
+        }
+    }
+
+    /// The same view, reading each incomplete score whose range spans bands as if it were in
+    /// the highest band it can still reach. A flag that holds only this way is raised as
+    /// "possible", for the clinician to review; nothing is imputed into the score itself.
+    pub fn possibly(self) -> Self {
+        Eval {
+            possible: true,
+            ..self
         }
     }
 
@@ -120,7 +134,8 @@ impl<'a> Eval<'a> {
             },
             Condition::InBand(s, band) => {
                 let r = self.score(*s);
-                r.complete && r.band == Some(*band)
+                r.band == Some(*band)
+                    || (self.possible && r.band.is_none() && r.highest == Some(*band))
             }
             Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
             Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),
@@ -155,6 +170,9 @@ impl<'a> Eval<'a> {
             Expr::Number(n) => Some(Val::Num(*n)),
             Expr::Date(d) => Some(Val::Date(*d)),
             Expr::Today => Some(Val::Date(self.today)),
+            Expr::YearsAgo(n) => Some(Val::Date(
+                super::model::DateBound::YearsAgo(*n).resolve(self.today),
+            )),
             Expr::Value(i) => match self.effective(*i)? {
                 Answer::Date(d) => Some(Val::Date(*d)),
                 a => self.number(*i, a).map(Val::Num),
@@ -175,38 +193,53 @@ impl<'a> Eval<'a> {
     }
 
     /// A score over the visible, answered items. Never imputed: an item left unanswered,
-    /// declined or hidden makes the score incomplete.
+    /// declined or hidden makes the score incomplete. An incomplete score still has a range —
+    /// the partial sum up to the partial sum plus the largest value of every missing item —
+    /// and when that whole range lies in one band, the band is known.
     pub fn score(&self, s: ScoreIdx) -> ScoreTally {
         let score = &self.q.scores[s.0];
         let mut tally = ScoreTally {
             sum: 0,
+            max: 0,
             answered: 0,
             of: score.items.len(),
             complete: false,
             band: None,
+            lowest: None,
+            highest: None,
         };
+        let mut missing_max = 0;
         for &i in &score.items {
-            if let Some(Answer::Choice(c)) = self.effective(i)
-                && let Some(points) = self
-                    .q
-                    .item(i)
-                    .kind
-                    .options()
-                    .iter()
-                    .find(|o| &o.value == c)
-                    .and_then(|o| o.score)
-            {
-                tally.sum += points;
-                tally.answered += 1;
+            let options = self.q.item(i).kind.options();
+            let points = match self.effective(i) {
+                Some(Answer::Choice(c)) => {
+                    options.iter().find(|o| &o.value == c).and_then(|o| o.score)
+                }
+                _ => None,
+            };
+            match points {
+                Some(p) => {
+                    tally.sum += p;
+                    tally.answered += 1;
+                }
+                None => {
+                    missing_max += options.iter().filter_map(|o| o.score).max().unwrap_or(0);
+                }
             }
         }
         tally.complete = tally.answered == tally.of;
-        if tally.complete {
-            tally.band = score
+        tally.max = tally.sum + missing_max;
+        let band_of = |total: u32| {
+            score
                 .bands
                 .iter()
-                .position(|b| (b.min..=b.max).contains(&tally.sum))
-                .map(BandIdx);
+                .position(|b| (b.min..=b.max).contains(&total))
+                .map(BandIdx)
+        };
+        tally.lowest = band_of(tally.sum);
+        tally.highest = band_of(tally.max);
+        if tally.lowest == tally.highest {
+            tally.band = tally.lowest;
         }
         tally
     }
@@ -217,11 +250,18 @@ impl<'a> Eval<'a> {
 pub struct ScoreTally {
     /// Sum of the answered items (the total when complete, a partial sum otherwise).
     pub sum: u32,
+    /// The highest total still possible: `sum` plus the largest value of each missing item
+    /// (equal to `sum` when complete).
+    pub max: u32,
     pub answered: usize,
     pub of: usize,
     pub complete: bool,
-    /// Index of the band the total falls in, only when complete.
+    /// The band the total falls in: when complete, or when the whole range `sum..=max` lies
+    /// in one band.
     pub band: Option<BandIdx>,
+    /// The bands of the lowest (`sum`) and highest (`max`) totals still possible.
+    pub lowest: Option<BandIdx>,
+    pub highest: Option<BandIdx>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

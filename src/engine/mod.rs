@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod model;
 mod raw;
+pub mod screen;
 pub mod session;
 pub mod summary;
 mod validate;
@@ -48,6 +49,17 @@ pub enum LoadError {
         path: String,
         diagnostics: Vec<Diagnostic>,
     },
+}
+
+/// Warnings about a questionnaire's text (Q018 verdict wording), for `prescreen check`. They
+/// never stop a questionnaire loading. Text that is not UTF-8 has none (it does not load).
+pub fn warnings(bytes: &[u8]) -> Vec<Diagnostic> {
+    std::str::from_utf8(bytes).map_or_else(|_| Vec::new(), validate::verdict_warnings)
+}
+
+/// [`warnings`] of a file, read as the loader reads it.
+pub fn warnings_in(path: &Path) -> Vec<Diagnostic> {
+    read_bounded(path, MAX_QUESTIONNAIRE_BYTES).map_or_else(|_| Vec::new(), |b| warnings(&b))
 }
 
 impl Questionnaire {

@@ -73,6 +73,7 @@ pub struct Questionnaire {
     pub scores: Vec<Score>,
     pub flags: Vec<Flag>,
     pub safety: Vec<SafetyRule>,
+    pub text_screens: Vec<TextScreen>,
     /// SHA-256 of the source file, lowercase hex: ties every summary to the exact text.
     pub sha256: String,
 }
@@ -282,6 +283,36 @@ impl Condition {
         out
     }
 
+    /// Every score the condition reads (by band or total), in order, without repeats.
+    pub fn scores(&self) -> Vec<ScoreIdx> {
+        let mut out = Vec::new();
+        self.collect_scores(&mut out);
+        out
+    }
+
+    fn collect_scores(&self, out: &mut Vec<ScoreIdx>) {
+        let mut push = |s: ScoreIdx| {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        match self {
+            Condition::InBand(s, _) => push(*s),
+            Condition::Compare(a, _, b) => {
+                for e in [a, b] {
+                    if let Expr::Score(s) = e {
+                        push(*s);
+                    }
+                }
+            }
+            Condition::All(cs) | Condition::Any(cs) => {
+                cs.iter().for_each(|c| c.collect_scores(out));
+            }
+            Condition::Not(c) => c.collect_scores(out),
+            Condition::Answered(_) | Condition::Equals(..) | Condition::AnyOf(..) => {}
+        }
+    }
+
     fn collect_items(&self, q: &Questionnaire, out: &mut Vec<ItemIdx>) {
         let mut push = |i: ItemIdx| {
             if !out.contains(&i) {
@@ -295,7 +326,7 @@ impl Condition {
                     match e {
                         Expr::Value(i) | Expr::Age(i) | Expr::Count(i) => push(*i),
                         Expr::Score(s) => q.scores[s.0].items.iter().for_each(|i| push(*i)),
-                        Expr::Number(_) | Expr::Date(_) | Expr::Today => {}
+                        Expr::Number(_) | Expr::Date(_) | Expr::Today | Expr::YearsAgo(_) => {}
                     }
                 }
             }
@@ -332,6 +363,8 @@ pub enum Expr {
     Number(f64),
     Date(NaiveDate),
     Today,
+    /// The session's date, `n` years earlier.
+    YearsAgo(u32),
     Age(ItemIdx),
     Count(ItemIdx),
     Score(ScoreIdx),
@@ -354,11 +387,20 @@ pub struct Band {
     pub label: String,
 }
 
-/// How much attention a flag asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// How much attention a flag or safety rule asks for.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Level {
     Review,
+    #[default]
     Urgent,
+}
+
+impl Level {
+    pub fn is_urgent(&self) -> bool {
+        *self == Level::Urgent
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -366,6 +408,21 @@ pub struct Flag {
     pub id: String,
     pub level: Level,
     pub when: Condition,
+    pub text: String,
+    pub source: String,
+    /// Answers shown beside the flag's reasons though its condition does not read them.
+    pub context: Vec<ItemIdx>,
+}
+
+/// Phrases in free text that a clinic wants a person to read (see [`super::screen`]).
+#[derive(Clone, Debug)]
+pub struct TextScreen {
+    pub id: String,
+    pub level: Level,
+    /// The top-level text items searched.
+    pub items: Vec<ItemIdx>,
+    /// Every language's phrases together (all are searched in every answer).
+    pub phrases: Vec<String>,
     pub text: String,
     pub source: String,
 }
@@ -376,6 +433,10 @@ pub struct SafetyRule {
     pub when: Condition,
     pub message: Text,
     pub alert: String,
+    /// `Urgent`: staff must act now. `Review`: the message was shown (calmly); staff review it.
+    pub level: Level,
+    /// The rule is checked only once the patient has moved on past this item.
+    pub after: Option<ItemIdx>,
 }
 
 /// Built-in answer labels for the languages prescreen ships with.
@@ -384,7 +445,7 @@ pub(crate) fn builtin_answer_labels() -> BTreeMap<&'static str, [&'static str; 4
         ("en", ["Yes", "No", "Not sure", "Prefer not to say"]),
         (
             "es",
-            ["Sí", "No", "No estoy seguro/a", "Prefiero no decirlo"],
+            ["Sí", "No", "No estoy seguro(a)", "Prefiero no decirlo"],
         ),
     ])
 }

@@ -141,6 +141,26 @@ pub struct RawQuestionnaire<'a> {
     pub flags: Vec<RawFlag<'a>>,
     #[serde(borrow, default)]
     pub safety: Vec<RawSafety<'a>>,
+    /// Free-text screens: phrases that raise a flag when a patient types them.
+    #[serde(borrow, default)]
+    pub text_screens: Vec<RawTextScreen<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename = "TextScreen")]
+pub struct RawTextScreen<'a> {
+    #[serde(borrow)]
+    pub id: Str<'a>,
+    pub level: RawLevel,
+    /// The free-text items searched; empty: every top-level text item.
+    #[serde(borrow, default)]
+    pub items: Vec<Str<'a>>,
+    /// Phrases per language; every language's phrases are searched in every answer.
+    pub phrases: std::collections::BTreeMap<String, Vec<String>>,
+    /// Clinician-only, neutral; the summary adds the question it matched in.
+    pub text: String,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -409,6 +429,8 @@ pub enum RawExpr<'a> {
     Date(Str<'a>),
     /// The day the session started.
     Today,
+    /// The day the session started, `n` years earlier: `Lt(Value("bp_date"), YearsAgo(1))`.
+    YearsAgo(u32),
     /// Whole years from a date item to the day the session started.
     Age(Str<'a>),
     /// How many entries a repeating group has.
@@ -465,6 +487,9 @@ pub struct RawFlag<'a> {
     pub text: String,
     /// Short citation: "Spravato PI §4".
     pub source: String,
+    /// More answers to show beside the flag's reasons (a reading's date, say).
+    #[serde(borrow, default)]
+    pub context: Vec<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -480,4 +505,11 @@ pub struct RawSafety<'a> {
     pub message: RawText<'a>,
     /// The urgent alert staff see.
     pub alert: String,
+    /// `Urgent` (default): an urgent alert for staff. `Review`: the message is shown calmly and
+    /// the record is a notice for review, not an urgent alert.
+    #[serde(default)]
+    pub level: Option<RawLevel>,
+    /// Checked only once the patient has moved on past this item (a skipped question).
+    #[serde(default, borrow)]
+    pub after: Option<Str<'a>>,
 }

@@ -213,6 +213,15 @@ impl Session {
         self.answers.remove(&i);
     }
 
+    /// Whether the patient has moved on past `i` (to a later page or the review page).
+    fn passed(&self, i: ItemIdx) -> bool {
+        match self.cursor {
+            Cursor::Start => false,
+            Cursor::Item(c) => c.0 > i.0,
+            Cursor::Review => true,
+        }
+    }
+
     fn fire_safety_rules(&mut self) -> Vec<Alert> {
         let visible = self.visibility();
         let ev = Eval::new(&self.q, &self.answers, self.today(), &visible);
@@ -220,7 +229,8 @@ impl Session {
         let mut fired = Vec::new();
         for (n, rule) in self.q.safety.iter().enumerate() {
             let n = RuleIdx(n);
-            if !self.alerts.iter().any(|a| a.rule == n) && ev.holds(&rule.when) {
+            let due = rule.after.is_none_or(|a| self.passed(a));
+            if due && !self.alerts.iter().any(|a| a.rule == n) && ev.holds(&rule.when) {
                 fired.push(Alert {
                     rule: n,
                     at: now,
@@ -275,7 +285,23 @@ impl Session {
 
     /// Moves to the next visible page, or to review after the last. Refuses (saying why) when
     /// the current item is required and unanswered.
+    ///
+    /// This checks no safety rule: a caller that can show a rule's message uses
+    /// [`Session::forward_with_alerts`] instead, so that a session never records a message as
+    /// shown when it was not.
     pub fn forward(&mut self) -> Result<Cursor, Blocked> {
+        self.step_forward()
+    }
+
+    /// [`Session::forward`], then the safety rules that moving on made due (rules with `after`,
+    /// such as a self-harm question passed without an answer). The caller must show the
+    /// returned alerts' messages; they are also kept in [`Session::alerts`].
+    pub fn forward_with_alerts(&mut self) -> Result<(Cursor, Vec<Alert>), Blocked> {
+        let cursor = self.step_forward()?;
+        Ok((cursor, self.fire_safety_rules()))
+    }
+
+    fn step_forward(&mut self) -> Result<Cursor, Blocked> {
         if let Cursor::Item(i) = self.cursor
             && self.is_visible(i)
             && let Some(reason) = self.problem(i)
@@ -318,9 +344,11 @@ impl Session {
         Ok(())
     }
 
-    /// Goes to the review page.
-    pub fn review(&mut self) {
+    /// Goes to the review page. Every item is then passed, so a safety rule checked only
+    /// after an item may fire: its alerts are returned (and kept in [`Session::alerts`]).
+    pub fn review(&mut self) -> Vec<Alert> {
         self.cursor = Cursor::Review;
+        self.fire_safety_rules()
     }
 
     /// (answered, asked): visible questions with an answer, of visible questions.

@@ -19,6 +19,7 @@ use super::eval::Eval;
 use super::model::{
     Band, Coding, Condition, Expr, Item, ItemIdx, Kind, Level, Questionnaire, Value,
 };
+use super::screen::{self, Span};
 use super::session::Session;
 
 /// The summary format version. Readers refuse other versions with a clear message.
@@ -83,6 +84,10 @@ pub struct AlertRecord {
     /// when not yet acknowledged (in the alert record, written the moment the rule fired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shown_seconds: Option<u32>,
+    /// `Review`: a calm safety message was shown (a declined or skipped self-harm question);
+    /// staff review it, it is not an urgent alert. Absent in older files: urgent.
+    #[serde(default, skip_serializing_if = "Level::is_urgent")]
+    pub level: Level,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,6 +98,17 @@ pub struct RaisedFlag {
     pub source: String,
     /// The answers the flag's condition read (an unanswered one reads "not answered").
     pub because: Vec<Field>,
+    /// Raised only because an incomplete score *could* reach a band: the flag's band is the
+    /// highest the score can still reach, not one it is known to be in. For review.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub possible: bool,
+    /// The incomplete scores the flag read, each as "PHQ-9: 8 of 9 answered".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,24 +120,56 @@ pub struct ScoreResult {
     pub answered: usize,
     pub of: usize,
     pub complete: bool,
+    /// The band of the total: when complete, or when every total still possible lies in it.
     pub band: Option<Band>,
     pub code: Option<Coding>,
+    /// When incomplete: the highest total still possible (the partial sum plus the largest
+    /// value of each missing item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// When incomplete: the bands of the lowest and the highest total still possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lowest_band: Option<Band>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highest_band: Option<Band>,
 }
 
 impl ScoreResult {
-    /// "17 — moderately severe" or "incomplete: 8 of 9 answered (partial sum 12)".
+    /// "17 — moderately severe"; when incomplete, the answered count, what the bands say and
+    /// the range the total can still take: "incomplete: 8 of 9 answered — severe whatever the
+    /// missing answers (partial sum 21; the total can be 21–24)".
     pub fn describe(&self) -> String {
         if self.complete {
-            match &self.band {
+            return match &self.band {
                 Some(b) => format!("{} — {}", self.sum, b.label),
                 None => self.sum.to_string(),
-            }
-        } else {
-            format!(
-                "incomplete: {} of {} answered (partial sum {})",
-                self.answered, self.of, self.sum
-            )
+            };
         }
+        let counted = format!("incomplete: {} of {} answered", self.answered, self.of);
+        let range = match self.max {
+            Some(max) if max != self.sum => format!(
+                "partial sum {}; the total can be {}–{max}",
+                self.sum, self.sum
+            ),
+            _ => format!("partial sum {}", self.sum),
+        };
+        match (&self.band, &self.lowest_band, &self.highest_band) {
+            (Some(b), _, _) => {
+                format!(
+                    "{counted} — {} whatever the missing answers ({range})",
+                    b.label
+                )
+            }
+            (None, Some(lo), Some(hi)) => {
+                format!("{counted} — {} to {} ({range})", lo.label, hi.label)
+            }
+            _ => format!("{counted} ({range})"),
+        }
+    }
+
+    /// "PHQ-9: 8 of 9 answered", for the flags that read an incomplete score.
+    pub fn answered_of(&self) -> String {
+        format!("{}: {} of {} answered", self.title, self.answered, self.of)
     }
 }
 
@@ -141,6 +189,10 @@ pub struct ItemSummary {
     pub question_default: Option<String>,
     pub code: Option<Coding>,
     pub status: Status,
+    /// Where a free-text screen's phrases matched in the answer as shown (characters), so
+    /// every view can highlight the words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<Span>,
 }
 
 /// What kept an item from being asked.
@@ -193,6 +245,9 @@ pub struct UrgentAlert {
     pub rule: String,
     pub alert: String,
     pub at: DateTime<Utc>,
+    /// As in [`AlertRecord::level`]: `Review` records are notices, not urgent alerts.
+    #[serde(default, skip_serializing_if = "Level::is_urgent")]
+    pub level: Level,
     pub started_at: DateTime<Utc>,
     /// Identity answers given so far (name, date of birth), so staff know whom to find.
     pub identity: Vec<Field>,
@@ -211,6 +266,7 @@ impl UrgentAlert {
             rule: rule.map_or_else(String::new, |r| r.id.clone()),
             alert: rule.map_or_else(String::new, |r| r.alert.clone()),
             at: alert.at,
+            level: rule.map_or(Level::Urgent, |r| r.level),
             started_at: session.started_at(),
             identity: identity_fields(q, &ev, lang),
         }
@@ -247,6 +303,29 @@ impl UrgentAlert {
             });
         }
         ron::from_str(text).map_err(|e| syntax(text, e))
+    }
+}
+
+/// The items a condition that holds read, keeping only the branches of an `Any` that hold (so a
+/// reason never cites an answer that did not raise the flag).
+fn held_items(q: &Questionnaire, ev: &Eval<'_>, c: &Condition, out: &mut Vec<ItemIdx>) {
+    match c {
+        Condition::Any(cs) => {
+            let held: Vec<&Condition> = cs.iter().filter(|c| ev.holds(c)).collect();
+            if held.is_empty() {
+                cs.iter().for_each(|c| held_items(q, ev, c, out));
+            } else {
+                held.into_iter().for_each(|c| held_items(q, ev, c, out));
+            }
+        }
+        Condition::All(cs) => cs.iter().for_each(|c| held_items(q, ev, c, out)),
+        other => {
+            for i in other.items(q) {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
     }
 }
 
@@ -305,44 +384,20 @@ impl Summary {
                     alert: rule.alert.clone(),
                     at: a.at,
                     shown_seconds: a.shown_seconds,
+                    level: rule.level,
                 })
             })
             .collect();
 
-        let flags = q
-            .flags
-            .iter()
-            .filter(|f| ev.holds(&f.when))
-            .map(|f| RaisedFlag {
-                id: f.id.clone(),
-                level: f.level,
-                text: f.text.clone(),
-                source: f.source.clone(),
-                because: f
-                    .when
-                    .items(q)
-                    .into_iter()
-                    .map(|i| {
-                        let item = q.item(i);
-                        Field {
-                            item: item.id.clone(),
-                            question: item.text.default_text().to_owned(),
-                            answer: ev.effective(i).map_or_else(
-                                || "not answered".to_owned(),
-                                |a| answer::display(q, item, a, default),
-                            ),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-
-        let scores = q
+        let scores: Vec<ScoreResult> = q
             .scores
             .iter()
             .enumerate()
             .map(|(n, s)| {
                 let t = ev.score(super::model::ScoreIdx(n));
+                let band =
+                    |b: Option<super::model::BandIdx>| b.and_then(|b| s.bands.get(b.0).cloned());
+                let incomplete = !t.complete;
                 ScoreResult {
                     id: s.id.clone(),
                     title: s.title.clone(),
@@ -350,11 +405,121 @@ impl Summary {
                     answered: t.answered,
                     of: t.of,
                     complete: t.complete,
-                    band: t.band.and_then(|b| s.bands.get(b.0).cloned()),
+                    band: band(t.band),
                     code: s.code.clone(),
+                    max: incomplete.then_some(t.max),
+                    lowest_band: band(t.lowest).filter(|_| incomplete),
+                    highest_band: band(t.highest).filter(|_| incomplete),
                 }
             })
             .collect();
+
+        // A flag holds, or holds only if each incomplete score it reads were in the highest
+        // band it can still reach ("possible"). Either way it names the incomplete scores.
+        let possibly = ev.possibly();
+        let flags: Vec<RaisedFlag> = q
+            .flags
+            .iter()
+            .filter_map(|f| {
+                let possible = if ev.holds(&f.when) {
+                    false
+                } else if possibly.holds(&f.when) {
+                    true
+                } else {
+                    return None;
+                };
+                Some((f, possible))
+            })
+            .map(|(f, possible)| RaisedFlag {
+                id: f.id.clone(),
+                level: f.level,
+                text: f.text.clone(),
+                source: f.source.clone(),
+                because: {
+                    // The items of the parts that held (an `Any` lists only its true
+                    // branches), then the flag's context items.
+                    let mut items = Vec::new();
+                    let ev = if possible { &possibly } else { &ev };
+                    held_items(q, ev, &f.when, &mut items);
+                    for &c in &f.context {
+                        if !items.contains(&c) {
+                            items.push(c);
+                        }
+                    }
+                    items
+                        .into_iter()
+                        .map(|i| {
+                            let item = q.item(i);
+                            let missing = if visible.get(i.0).copied().unwrap_or(false) {
+                                "not answered"
+                            } else {
+                                "not asked"
+                            };
+                            Field {
+                                item: item.id.clone(),
+                                question: item.text.default_text().to_owned(),
+                                answer: ev.effective(i).map_or_else(
+                                    || missing.to_owned(),
+                                    |a| answer::display(q, item, a, default),
+                                ),
+                            }
+                        })
+                        .collect()
+                },
+                possible,
+                incomplete: f
+                    .when
+                    .scores()
+                    .into_iter()
+                    .filter_map(|s| scores.get(s.0))
+                    .filter(|r| !r.complete)
+                    .map(ScoreResult::answered_of)
+                    .collect(),
+            })
+            .collect();
+
+        // Free-text screens: a flag per screen and item where a phrase matched, and the spans.
+        let mut marks: std::collections::BTreeMap<ItemIdx, Vec<Span>> = Default::default();
+        let mut flags = flags;
+        for ts in &q.text_screens {
+            for &i in &ts.items {
+                let Some(a @ Answer::Text(_)) = ev.effective(i) else {
+                    continue;
+                };
+                let item = q.item(i);
+                let text = shown(item, a);
+                let spans = screen::find(&text, ts.phrases.iter().map(String::as_str));
+                if spans.is_empty() {
+                    continue;
+                }
+                let words: Vec<String> = screen::segments(&text, &spans)
+                    .into_iter()
+                    .filter(|(_, hit)| *hit)
+                    .map(|(w, _)| format!("“{w}”"))
+                    .collect();
+                flags.push(RaisedFlag {
+                    id: ts.id.clone(),
+                    level: ts.level,
+                    text: format!(
+                        "{} — in the answer to “{}”",
+                        ts.text,
+                        item.text.default_text()
+                    ),
+                    source: ts.source.clone(),
+                    because: vec![Field {
+                        item: item.id.clone(),
+                        question: item.text.default_text().to_owned(),
+                        answer: format!("the patient wrote {}", words.join(", ")),
+                    }],
+                    possible: false,
+                    incomplete: Vec::new(),
+                });
+                let m = marks.entry(i).or_default();
+                m.extend(spans);
+                m.sort();
+                m.dedup();
+            }
+        }
 
         let item_summary =
             |i: ItemIdx, ev: &Eval<'_>, hidden: Option<(String, NotAskedCause)>| -> ItemSummary {
@@ -378,6 +543,7 @@ impl Summary {
                     question_default: other_lang.then(|| item.text.default_text().to_owned()),
                     code: item.code.clone(),
                     status,
+                    marks: marks.get(&i).cloned().unwrap_or_default(),
                 }
             };
 
@@ -508,8 +674,15 @@ pub struct SummaryHead {
     pub submitted_at: DateTime<Utc>,
     pub identity: Vec<Field>,
     pub alerts: Vec<AlertRecord>,
-    #[serde(deserialize_with = "count")]
-    pub flags: usize,
+    #[serde(deserialize_with = "count_flags")]
+    pub flags: FlagCount,
+}
+
+/// How many flags a summary raised, and how many of them are urgent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlagCount {
+    pub all: usize,
+    pub urgent: usize,
 }
 
 impl SummaryHead {
@@ -520,8 +693,18 @@ impl SummaryHead {
 }
 
 /// The length of a list, without keeping its elements.
-fn count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    Ok(Vec::<serde::de::IgnoredAny>::deserialize(d)?.len())
+fn count_flags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FlagCount, D::Error> {
+    /// Only the level of a flag; its other fields are skipped.
+    #[derive(Deserialize)]
+    #[serde(rename = "RaisedFlag")]
+    struct Head {
+        level: Level,
+    }
+    let flags = Vec::<Head>::deserialize(d)?;
+    Ok(FlagCount {
+        all: flags.len(),
+        urgent: flags.iter().filter(|f| f.level.is_urgent()).count(),
+    })
 }
 
 /// Size, text, syntax and schema checks, then the digest. The happy path parses once; only a
@@ -623,6 +806,7 @@ pub fn describe(q: &Questionnaire, c: &Condition) -> String {
         Expr::Number(n) => answer::trim_number(*n),
         Expr::Date(d) => d.to_string(),
         Expr::Today => "today".to_owned(),
+        Expr::YearsAgo(n) => format!("{n} year{} ago", if *n == 1 { "" } else { "s" }),
         Expr::Age(i) => format!("age from {}", question(*i)),
         Expr::Count(i) => format!("number of entries in {}", question(*i)),
         Expr::Score(s) => format!("{} total", q.scores[s.0].title),

@@ -8,7 +8,7 @@
 use askama::Template;
 
 use super::Integrity;
-use super::view::{AnswerView, DECLINED, NOT_ANSWERED, View};
+use super::view::{AnswerView, DECLINED, NOT_ANSWERED, NOTICES, View};
 use crate::engine::summary::Summary;
 
 #[derive(Template)]

@@ -8,7 +8,9 @@
 use std::fmt::Write;
 
 use super::Integrity;
-use super::view::{AnswerView, DECLINED, NOT_ANSWERED, NotAsked, Row, View};
+use super::view::{
+    AnswerView, DECLINED, MARK_CLOSE, MARK_OPEN, NOT_ANSWERED, NOTICES, NotAsked, Row, View,
+};
 use crate::engine::summary::Summary;
 
 /// Renders a summary as plain text. `integrity` is what the caller found when reading it.
@@ -94,6 +96,7 @@ impl Text {
     }
 
     fn alerts(&mut self, v: &View<'_>) {
+        self.notices(v);
         if v.alerts.is_empty() {
             return;
         }
@@ -113,6 +116,16 @@ impl Text {
         self.line(&"!".repeat(banner.chars().count()));
     }
 
+    fn notices(&mut self, v: &View<'_>) {
+        if v.notices.is_empty() {
+            return;
+        }
+        self.heading(NOTICES);
+        for a in &v.notices {
+            self.linef(format_args!("  {}  {}", a.at, a.text));
+        }
+    }
+
     fn flags(&mut self, v: &View<'_>) {
         self.heading(&format!(
             "Attention flags — for clinician review ({})",
@@ -125,6 +138,9 @@ impl Text {
             self.linef(format_args!("{:>2}. [{}] {}", n + 1, f.level, f.text));
             for b in &f.because {
                 self.linef(format_args!("      because: {} → {}", b.question, b.answer));
+            }
+            if let Some(note) = &f.note {
+                self.linef(format_args!("      note: {note}"));
             }
             self.linef(format_args!("      source: {}", f.source));
         }
@@ -183,9 +199,25 @@ impl Text {
                 shown,
                 shown_default,
                 converted,
+                marked,
             } => {
+                let marked_text: String = marked
+                    .iter()
+                    .map(|(piece, hit)| {
+                        if *hit {
+                            format!("{MARK_OPEN}{piece}{MARK_CLOSE}")
+                        } else {
+                            (*piece).to_owned()
+                        }
+                    })
+                    .collect();
+                let text: &str = if marked.is_empty() {
+                    shown
+                } else {
+                    &marked_text
+                };
                 // Typed text may have line breaks: keep continuation lines under the answer.
-                let lines = shown.replace('\n', &format!("\n{indent}    "));
+                let lines = text.replace('\n', &format!("\n{indent}    "));
                 let mut a = format!("{indent}  → {lines}");
                 if let Some(d) = shown_default.filter(|d| d != shown) {
                     let _ = write!(a, " [{d}]");

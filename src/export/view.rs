@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 
 use super::{Integrity, language_name};
 use crate::engine::Level;
-use crate::engine::summary::{ItemSummary, NotAskedCause, Status, Summary};
+use crate::engine::summary::{
+    AlertRecord, ItemSummary, NotAskedCause, RaisedFlag, Status, Summary,
+};
 
 pub(crate) struct View<'a> {
     pub title: &'a str,
@@ -29,7 +31,11 @@ pub(crate) struct View<'a> {
     pub sha256: &'a str,
     pub verified: bool,
     pub integrity: String,
+    /// Urgent alerts: staff must act now.
     pub alerts: Vec<AlertView<'a>>,
+    /// Calm safety messages shown to the patient (declined or skipped self-harm question):
+    /// for review, not urgent.
+    pub notices: Vec<AlertView<'a>>,
     pub flags: Vec<FlagView<'a>>,
     pub scores: Vec<ScoreView<'a>>,
     pub sections: Vec<SectionView<'a>>,
@@ -51,9 +57,14 @@ pub(crate) struct AlertView<'a> {
 
 pub(crate) struct FlagView<'a> {
     pub urgent: bool,
+    /// Raised only because an incomplete score could reach the flag's band.
+    pub possible: bool,
     pub level: &'static str,
     pub text: &'a str,
     pub because: Vec<Pair<'a>>,
+    /// Set when the flag read an incomplete score: whether its band is certain or only the
+    /// highest the total can still reach.
+    pub note: Option<String>,
     pub source: &'a str,
 }
 
@@ -83,6 +94,9 @@ pub(crate) enum AnswerView<'a> {
         shown: &'a str,
         shown_default: Option<&'a str>,
         converted: Option<&'a str>,
+        /// `shown` cut where a free-text screen matched: (piece, matched). Empty when nothing
+        /// matched; every view highlights the matched pieces.
+        marked: Vec<(&'a str, bool)>,
     },
     Declined,
     NotAnswered,
@@ -100,8 +114,25 @@ pub(crate) struct NotAsked<'a> {
     pub reason: &'a str,
 }
 
+/// The heading of calm safety notices, in every format.
+pub(crate) const NOTICES: &str = "Safety message shown to the patient — for review";
+
+/// Around matched words in plain text (HTML uses `<mark>`, the window a highlight).
+pub(crate) const MARK_OPEN: &str = "»";
+pub(crate) const MARK_CLOSE: &str = "«";
+
 pub(crate) const DECLINED: &str = "declined (prefer not to say)";
 pub(crate) const NOT_ANSWERED: &str = "not answered";
+
+fn alert_view(a: &AlertRecord) -> AlertView<'_> {
+    AlertView {
+        at: time(a.at),
+        text: &a.alert,
+        shown: a
+            .shown_seconds
+            .map(|s| format!("crisis resources on screen for {s} s")),
+    }
+}
 
 fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -124,9 +155,12 @@ impl<'a> View<'a> {
             .iter()
             .map(|f| FlagView {
                 urgent: f.level == Level::Urgent,
-                level: match f.level {
-                    Level::Urgent => "URGENT",
-                    Level::Review => "review",
+                possible: f.possible,
+                level: match (f.level, f.possible) {
+                    (Level::Urgent, false) => "URGENT",
+                    (Level::Urgent, true) => "URGENT (possible)",
+                    (Level::Review, false) => "review",
+                    (Level::Review, true) => "review (possible)",
                 },
                 text: &f.text,
                 because: f
@@ -137,6 +171,7 @@ impl<'a> View<'a> {
                         answer: &b.answer,
                     })
                     .collect(),
+                note: flag_note(f),
                 source: &f.source,
             })
             .collect();
@@ -157,20 +192,25 @@ impl<'a> View<'a> {
             default_lang: &s.default_language,
             language: language_name(&s.language),
             default_language: other_language.then(|| language_name(&s.default_language)),
-            questionnaire: format!("{} {}", s.questionnaire.id, s.questionnaire.version),
+            // The title, not the id: an id such as `ketamine_candidacy` can read as a verdict.
+            questionnaire: format!(
+                "{}, version {}",
+                s.questionnaire.title, s.questionnaire.version
+            ),
             sha256: &s.questionnaire.sha256,
             verified: integrity.is_verified(),
             integrity: integrity_text,
             alerts: s
                 .alerts
                 .iter()
-                .map(|a| AlertView {
-                    at: time(a.at),
-                    text: &a.alert,
-                    shown: a
-                        .shown_seconds
-                        .map(|s| format!("crisis resources on screen for {s} s")),
-                })
+                .filter(|a| a.level.is_urgent())
+                .map(alert_view)
+                .collect(),
+            notices: s
+                .alerts
+                .iter()
+                .filter(|a| !a.level.is_urgent())
+                .map(alert_view)
                 .collect(),
             flags,
             scores: s
@@ -219,6 +259,22 @@ impl<'a> View<'a> {
     }
 }
 
+/// What a flag that read an incomplete score can and cannot say.
+fn flag_note(f: &RaisedFlag) -> Option<String> {
+    if f.incomplete.is_empty() {
+        return None;
+    }
+    let scores = f.incomplete.join("; ");
+    Some(if f.possible {
+        format!(
+            "Possible, not certain: {scores}. This is the highest band the total can still \
+             reach with the missing answers."
+        )
+    } else {
+        format!("{scores}. The band is the same whatever the missing answers.")
+    })
+}
+
 /// Asked items as rows (in order), and those not asked, apart.
 fn item_rows(items: &[ItemSummary]) -> (Vec<Row<'_>>, Vec<NotAsked<'_>>) {
     let mut rows = Vec::new();
@@ -241,6 +297,11 @@ fn item_rows(items: &[ItemSummary]) -> (Vec<Row<'_>>, Vec<NotAsked<'_>>) {
                 shown,
                 shown_default: shown_default.as_deref(),
                 converted: converted.as_deref(),
+                marked: if item.marks.is_empty() {
+                    Vec::new()
+                } else {
+                    crate::engine::screen::segments(shown, &item.marks)
+                },
             },
             Status::Declined => AnswerView::Declined,
             Status::NotAnswered => AnswerView::NotAnswered,

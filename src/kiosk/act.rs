@@ -166,15 +166,24 @@ impl Kiosk {
         let Some(session) = &mut self.session else {
             return;
         };
-        let mut moved = session.forward();
+        // Moving on can fire a safety rule too (a self-harm question skipped).
+        let mut alerts = Vec::new();
+        let mut step = |session: &mut Session| {
+            session.forward_with_alerts().map(|(cursor, fired)| {
+                alerts.extend(fired);
+                cursor
+            })
+        };
+        let mut moved = step(session);
         // After "Change": pages seen before are passed over; a question the change revealed
         // is asked, then the review page returns.
         while self.returning_to_review
             && let Ok(Cursor::Item(i)) = moved
             && self.reviewed_pages.contains(&i)
         {
-            moved = session.forward();
+            moved = step(session);
         }
+        self.raise(alerts);
         match moved {
             Ok(Cursor::Review) => {
                 self.message = None;

@@ -37,7 +37,7 @@ impl ReviewApp {
             }
         });
         if let Some(p) = clicked {
-            self.banner.retain(|b| *b != p);
+            // Opening is not acknowledging: the banner stays until someone acknowledges.
             self.open(&p);
         }
     }
@@ -82,7 +82,12 @@ fn row_lines(row: &Row, urgent: bool) -> Vec<Line> {
     match &row.record {
         Record::Summary(s) => {
             if urgent {
-                lines.push(("URGENT — safety alert".to_owned(), Some(URGENT), true));
+                let head = if s.alerts > 0 {
+                    "URGENT — safety alert"
+                } else {
+                    "URGENT — urgent flag (free text)"
+                };
+                lines.push((head.to_owned(), Some(URGENT), true));
             }
             lines.push((patient_line(&s.patient), None, true));
             lines.push((format!("Submitted {}", local(row.received)), None, false));

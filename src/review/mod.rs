@@ -10,10 +10,15 @@
 //! (`prescreen review --identity FILE`), decrypted in memory only. A summary that was stored
 //! unencrypted says so in its header.
 //!
+//! Urgent alerts wait for a person (`alerts`): a banner without "dismiss" until someone
+//! acknowledges, a request for the window system's attention, the terminal bell, and
+//! "overdue" after the configured minutes.
+//!
 //! The folder is watched (`notify`): a background thread rescans when a file appears and wakes
 //! the window only when the list changed, so an idle review window costs nothing. File dialogs
 //! run on their own threads, since they block.
 
+pub mod alerts;
 mod list;
 mod record;
 mod scanner;
@@ -48,8 +53,20 @@ pub struct ReviewApp {
     opened: Option<Opened>,
     /// Who marks files reviewed.
     reviewer: String,
-    /// Urgent records that arrived while the window was open, newest last.
-    banner: Vec<PathBuf>,
+    /// Urgent records nobody has acknowledged or reviewed, oldest first.
+    banner: Vec<alerts::Pending>,
+    /// What `acknowledged/` says about the urgent rows.
+    acks: std::collections::HashMap<PathBuf, alerts::Acknowledgement>,
+    /// Minutes after which a pending alert is overdue.
+    overdue_minutes: u32,
+    /// Pending alerts the window already asked attention for as overdue.
+    overdue_asked: Vec<PathBuf>,
+    /// The operating-system account, recorded with each acknowledgement.
+    os_user: String,
+    /// Whether a new alert rings the terminal bell (off in tests).
+    bell: bool,
+    /// Times the window asked the window system for attention (for tests).
+    attention_requests: usize,
     /// The outcome of the last action (marking, saving), shown under the toolbar.
     status: Option<(bool, String)>,
     clock: Arc<dyn Clock>,
@@ -96,6 +113,12 @@ impl ReviewApp {
             opened: None,
             reviewer: default_reviewer(),
             banner: Vec::new(),
+            acks: Default::default(),
+            overdue_minutes: alerts::DEFAULT_OVERDUE_MINUTES,
+            overdue_asked: Vec::new(),
+            os_user: default_reviewer(),
+            bell: true,
+            attention_requests: 0,
             status: None,
             clock,
             identities,
@@ -120,9 +143,90 @@ impl ReviewApp {
         &self.rows
     }
 
-    /// The urgent records that arrived while the window was open.
-    pub fn banner(&self) -> &[PathBuf] {
-        &self.banner
+    /// The urgent records waiting for a person to acknowledge them, oldest first.
+    pub fn banner(&self) -> Vec<PathBuf> {
+        self.banner.iter().map(|p| p.path.clone()).collect()
+    }
+
+    /// Minutes after which an unacknowledged alert is marked overdue.
+    pub fn set_overdue_minutes(&mut self, minutes: u32) {
+        self.overdue_minutes = minutes;
+    }
+
+    /// Whether a new alert rings the terminal bell (on by default).
+    pub fn set_bell(&mut self, on: bool) {
+        self.bell = on;
+    }
+
+    /// How many times the window asked the window system for attention.
+    pub fn attention_requests(&self) -> usize {
+        self.attention_requests
+    }
+
+    /// Asks the window system to flash or raise the window, and rings the bell.
+    fn demand_attention(&mut self) {
+        self.ctx
+            .send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                egui::UserAttentionType::Critical,
+            ));
+        self.attention_requests += 1;
+        if self.bell {
+            alerts::ring_bell();
+        }
+    }
+
+    /// Recomputes what waits for a person from the rows and `acknowledged/`.
+    fn refresh_pending(&mut self) {
+        self.acks = alerts::read_acks(&self.rows);
+        self.banner = alerts::pending(&self.rows, &self.acks);
+        self.overdue_asked
+            .retain(|p| self.banner.iter().any(|b| &b.path == p));
+    }
+
+    /// Records that a person saw the alert at `path`.
+    fn acknowledge(&mut self, path: &Path) {
+        let reviewer = self.reviewer.trim().to_owned();
+        self.status = Some(
+            match alerts::acknowledge(path, &self.os_user, &reviewer, self.clock.now()) {
+                Ok(a) => (
+                    true,
+                    format!(
+                        "Alert acknowledged by {} at {}.",
+                        a.os_user,
+                        a.at.format("%H:%M UTC")
+                    ),
+                ),
+                Err(e) => (false, format!("Could not record the acknowledgement: {e}")),
+            },
+        );
+        self.refresh_pending();
+        let _ = self.commands.send(Command::Rescan);
+    }
+
+    /// Overdue alerts ask for attention again, once each; the next deadline is scheduled.
+    fn check_overdue(&mut self, ctx: &egui::Context) {
+        let now = self.clock.now();
+        let minutes = self.overdue_minutes;
+        let newly: Vec<PathBuf> = self
+            .banner
+            .iter()
+            .filter(|p| p.is_overdue(now, minutes) && !self.overdue_asked.contains(&p.path))
+            .map(|p| p.path.clone())
+            .collect();
+        if !newly.is_empty() {
+            self.overdue_asked.extend(newly);
+            self.demand_attention();
+        }
+        if let Some(next) = self
+            .banner
+            .iter()
+            .filter(|p| !p.is_overdue(now, minutes))
+            .map(|p| p.due(minutes))
+            .min()
+            && let Ok(wait) = (next - now).to_std()
+        {
+            ctx.request_repaint_after(wait);
+        }
     }
 
     pub fn set_reviewer(&mut self, name: &str) {
@@ -157,6 +261,7 @@ impl ReviewApp {
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.receive();
+        self.check_overdue(&ui.ctx().clone());
         let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
             i.raw
                 .dropped_files
@@ -189,10 +294,13 @@ impl ReviewApp {
                 } => {
                     self.rows = rows;
                     self.problem = problem;
-                    for p in new_urgent {
-                        if !self.banner.contains(&p) {
-                            self.banner.push(p);
-                        }
+                    // Anything newly waiting asks for attention: an alert that arrived, or ones
+                    // found waiting when the window opens (nobody may have been watching).
+                    let _ = new_urgent;
+                    let before = self.banner();
+                    self.refresh_pending();
+                    if self.banner.iter().any(|b| !before.contains(&b.path)) {
+                        self.demand_attention();
                     }
                     // A file that changed under the open view is read again.
                     if let Some(o) = &self.opened {
@@ -261,35 +369,68 @@ impl ReviewApp {
             ui.colored_label(if *ok { OK } else { URGENT }, message);
         }
         let mut open = None;
-        let mut dismiss = false;
+        let mut acknowledge = None;
         if !self.banner.is_empty() {
+            let now = self.clock.now();
+            let minutes = self.overdue_minutes;
             egui::Frame::new()
                 .fill(URGENT)
                 .inner_margin(10.0)
                 .corner_radius(4.0)
                 .show(ui, |ui| {
-                    ui.horizontal_wrapped(|ui| {
-                        let n = self.banner.len();
-                        let text = if n == 1 {
-                            "New urgent alert: a patient raised a safety alert.".to_owned()
-                        } else {
-                            format!("{n} new urgent alerts: patients raised safety alerts.")
-                        };
-                        ui.label(RichText::new(text).color(Color32::WHITE).size(HEADING));
-                        if ui.button("Show the newest").clicked() {
-                            open = self.banner.last().cloned();
-                        }
-                        if ui.button("Dismiss").clicked() {
-                            dismiss = true;
-                        }
-                    });
+                    let n = self.banner.len();
+                    let text = if n == 1 {
+                        "Urgent alert waiting for a person: a patient raised a safety alert."
+                            .to_owned()
+                    } else {
+                        format!(
+                            "{n} urgent alerts waiting for a person: patients raised safety alerts."
+                        )
+                    };
+                    ui.label(RichText::new(text).color(Color32::WHITE).size(HEADING));
+                    const SHOWN: usize = 3;
+                    if n > SHOWN {
+                        ui.label(
+                            RichText::new(format!(
+                                "The {SHOWN} oldest are listed; {} more are marked urgent in the list.",
+                                n - SHOWN
+                            ))
+                            .color(Color32::WHITE),
+                        );
+                    }
+                    for p in self.banner.iter().take(SHOWN) {
+                        ui.horizontal_wrapped(|ui| {
+                            let waited = (now - p.since).num_minutes().max(0);
+                            let mut line = format!(
+                                "{} — at {}, waiting {waited} min",
+                                if p.patient.is_empty() {
+                                    "(no name given)"
+                                } else {
+                                    &p.patient
+                                },
+                                p.since.format("%H:%M UTC"),
+                            );
+                            if p.is_overdue(now, minutes) {
+                                line = format!(
+                                    "OVERDUE: {line} (not acknowledged within {minutes} min)"
+                                );
+                            }
+                            ui.label(RichText::new(line).color(Color32::WHITE).strong());
+                            if ui.button("Open").clicked() {
+                                open = Some(p.path.clone());
+                            }
+                            if ui.button("Acknowledge").clicked() {
+                                acknowledge = Some(p.path.clone());
+                            }
+                        });
+                    }
                 });
         }
         if let Some(p) = open {
             self.open(&p);
         }
-        if dismiss {
-            self.banner.clear();
+        if let Some(p) = acknowledge {
+            self.acknowledge(&p);
         }
         ui.add_space(4.0);
     }
@@ -328,7 +469,6 @@ impl ReviewApp {
             Ok(_) => (true, format!("Marked reviewed by {by}.")),
             Err(e) => (false, format!("Could not mark as reviewed: {e}")),
         });
-        self.banner.retain(|b| *b != path);
         let _ = self.commands.send(Command::Rescan);
     }
 
@@ -390,12 +530,14 @@ pub fn install_theme(ctx: &egui::Context) {
     });
 }
 
-/// Opens the clinician review window on `path` (a folder or a file).
+/// Opens the clinician review window on `path` (a folder or a file); unacknowledged urgent
+/// alerts are overdue after `overdue_minutes`.
 pub fn run(
     path: Option<PathBuf>,
     known: Vec<String>,
     identities: Identities,
     clock: Arc<dyn Clock>,
+    overdue_minutes: u32,
 ) -> eframe::Result {
     let viewport = egui::ViewportBuilder::default()
         .with_title("prescreen — clinician review")
@@ -413,13 +555,9 @@ pub fn run(
         options,
         Box::new(move |cc| {
             install_theme(&cc.egui_ctx);
-            Ok(Box::new(ReviewApp::new(
-                &cc.egui_ctx,
-                path,
-                known,
-                identities,
-                clock,
-            )))
+            let mut app = ReviewApp::new(&cc.egui_ctx, path, known, identities, clock);
+            app.set_overdue_minutes(overdue_minutes);
+            Ok(Box::new(app))
         }),
     )
 }

@@ -185,6 +185,15 @@ fn notices(ui: &mut egui::Ui, row: Option<&Row>, encrypted: bool) {
 
 fn summary_view(ui: &mut egui::Ui, v: &View<'_>) {
     header(ui, v);
+    if !v.notices.is_empty() {
+        ui.add_space(8.0);
+        boxed(ui, WARN_BG, 10.0, |ui| {
+            ui.label(RichText::new(crate::export::view::NOTICES).strong());
+            for a in &v.notices {
+                ui.add(egui::Label::new(format!("{} (at {})", a.text, a.at)).wrap());
+            }
+        });
+    }
     if !v.alerts.is_empty() {
         ui.add_space(8.0);
         urgent_banner(ui, "URGENT — safety alert during the session", |ui| {
@@ -268,21 +277,29 @@ fn header(ui: &mut egui::Ui, v: &View<'_>) {
 fn flag_view(ui: &mut egui::Ui, f: &crate::export::view::FlagView<'_>) {
     let fill = if f.urgent { URGENT_BG } else { WARN_BG };
     boxed(ui, fill, 10.0, |ui| {
-        let lead = if f.urgent { "Urgent: " } else { "" };
+        let lead = match (f.urgent, f.possible) {
+            (true, false) => "Urgent: ",
+            (true, true) => "Urgent (possible): ",
+            (false, true) => "Possible: ",
+            (false, false) => "",
+        };
         ui.add(egui::Label::new(RichText::new(format!("{lead}{}", f.text)).strong()).wrap());
         for b in &f.because {
             ui.add(egui::Label::new(question_and_answer(ui, b.question, b.answer)).wrap());
+        }
+        if let Some(note) = &f.note {
+            ui.add(egui::Label::new(RichText::new(note).italics()).wrap());
         }
         ui.add(egui::Label::new(RichText::new(format!("Source: {}", f.source)).weak()).wrap());
     });
     ui.add_space(6.0);
 }
 
-/// "Question: **answer**" as one wrapping paragraph.
-fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::text::LayoutJob {
+/// Pieces of text as one wrapping paragraph.
+fn paragraph(ui: &egui::Ui, parts: impl IntoIterator<Item = RichText>) -> egui::text::LayoutJob {
     let style = ui.style();
     let mut job = egui::text::LayoutJob::default();
-    for part in [RichText::new(format!("{question}  ")), bold(answer)] {
+    for part in parts {
         part.append_to(
             &mut job,
             style,
@@ -291,6 +308,27 @@ fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::tex
         );
     }
     job
+}
+
+/// "Question: **answer**" as one wrapping paragraph.
+fn question_and_answer(ui: &egui::Ui, question: &str, answer: &str) -> egui::text::LayoutJob {
+    paragraph(ui, [RichText::new(format!("{question}  ")), bold(answer)])
+}
+
+/// The answer with a free-text screen's matched words highlighted (and bracketed as in the
+/// text export, so the highlight does not rely on colour alone).
+fn marked_answer(ui: &egui::Ui, marked: &[(&str, bool)]) -> egui::text::LayoutJob {
+    use crate::export::view::{MARK_CLOSE, MARK_OPEN};
+    let parts = marked.iter().map(|(piece, hit)| {
+        if *hit {
+            bold(format!("{MARK_OPEN}{piece}{MARK_CLOSE}"))
+                .background_color(WARN_BG)
+                .underline()
+        } else {
+            bold(*piece)
+        }
+    });
+    paragraph(ui, parts)
 }
 
 fn row_view(ui: &mut egui::Ui, row: &ViewRow<'_>) {
@@ -303,12 +341,17 @@ fn row_view(ui: &mut egui::Ui, row: &ViewRow<'_>) {
             shown,
             shown_default,
             converted,
+            marked,
         } => {
             let text = match converted {
                 Some(c) => format!("{shown} (= {c})"),
                 None => (*shown).to_owned(),
             };
-            ui.add(egui::Label::new(bold(text)).wrap());
+            if marked.is_empty() {
+                ui.add(egui::Label::new(bold(text)).wrap());
+            } else {
+                ui.add(egui::Label::new(marked_answer(ui, marked)).wrap());
+            }
             if let Some(d) = shown_default.filter(|d| d != shown) {
                 ui.add(egui::Label::new(RichText::new(d).weak().italics()).wrap());
             }
@@ -423,8 +466,8 @@ fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Opt
     rows.push((
         "Questionnaire".into(),
         format!(
-            "{} ({}), version {}",
-            a.questionnaire.title, a.questionnaire.id, a.questionnaire.version
+            "{}, version {}",
+            a.questionnaire.title, a.questionnaire.version
         ),
     ));
     header_grid(ui, "alert-header", &rows);

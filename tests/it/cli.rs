@@ -23,6 +23,25 @@ pub(crate) fn stderr(o: &Output) -> String {
 }
 
 #[test]
+fn check_warns_about_verdict_wording_with_positions_and_still_exits_zero() {
+    // The finding: `prescreen check` accepted a clinic's flag "Patient is ineligible and
+    // contraindicated".
+    let f = repo("tests/fixtures/invalid/q018_verdict_wording.ron");
+    let o = prescreen(&["check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "warnings never fail a check");
+    let err = stderr(&o);
+    assert!(
+        err.contains("q018_verdict_wording.ron:26:31: warning[Q018]: “ineligible”"),
+        "{err}"
+    );
+    assert!(err.contains("warning[Q018]: “contraindicated”"), "{err}");
+    assert!(err.contains("warning[Q018]: “no es candidato”"), "{err}");
+    assert!(err.contains("help: "), "a suggested wording: {err}");
+    assert!(err.contains("4 warnings"), "{err}");
+    assert!(stdout(&o).contains("ok (verdict_wording 1.0.0"));
+}
+
+#[test]
 fn check_exit_codes() {
     let demo = repo("questionnaires/demo.ron");
     let o = prescreen(&["check", demo.to_str().unwrap()]);

@@ -126,7 +126,12 @@ fn answer_fixtures_give_their_expected_results() {
 #[test]
 fn every_flag_is_raised_by_a_fixture_and_none_by_the_quiet_one() {
     let q = load(QUESTIONNAIRE);
-    let all: BTreeSet<String> = q.flags.iter().map(|f| f.id.clone()).collect();
+    let all: BTreeSet<String> = q
+        .flags
+        .iter()
+        .map(|f| f.id.clone())
+        .chain(q.text_screens.iter().map(|t| t.id.clone()))
+        .collect();
     let mut raised = BTreeSet::new();
     for (name, _, expect) in fixtures() {
         if name == "no_flags" {
@@ -264,17 +269,175 @@ fn an_incomplete_phq9_is_reported_incomplete_never_imputed() {
     let (session, _) = with_items(&items);
     let s = Summary::build(&session, test_time());
     let r = s.scores.iter().find(|r| r.id == "phq9").unwrap();
-    assert_eq!(r.describe(), "incomplete: 8 of 9 answered (partial sum 16)");
-    assert!(
-        s.flags
-            .iter()
-            .all(|f| !f.id.starts_with("phq9_") || f.id == "phq9_item9_unanswered")
+    assert!(!r.complete);
+    assert_eq!(r.sum, 16, "the partial sum, nothing imputed");
+    assert_eq!(
+        r.describe(),
+        "incomplete: 8 of 9 answered — moderately severe whatever the missing answers (partial \
+         sum 16; the total can be 16–19)"
     );
     assert!(
         s.flags.iter().any(|f| f.id == "phq9_item9_unanswered"),
         "item 9 unanswered is flagged"
     );
+    assert!(s.flags.iter().any(|f| f.id == "phq9_incomplete"));
+    let json =
+        prescreen::export::fhir::to_json(&prescreen::export::fhir::questionnaire_response(&s))
+            .unwrap();
+    assert!(
+        !json.contains("score:phq9"),
+        "an incomplete score has no number in FHIR"
+    );
 }
+
+/// The published bands (Kroenke et al. 2001; Spitzer et al. 2006), written out here so the
+/// test does not read them from the questionnaire it checks.
+const PHQ9_BANDS: [(u32, u32, &str, Option<&str>); 5] = [
+    (0, 4, "minimal", None),
+    (5, 9, "mild", None),
+    (10, 14, "moderate", Some("phq9_moderate")),
+    (15, 19, "moderately severe", Some("phq9_moderately_severe")),
+    (20, 27, "severe", Some("phq9_severe")),
+];
+const GAD7_BANDS: [(u32, u32, &str, Option<&str>); 4] = [
+    (0, 4, "minimal", None),
+    (5, 9, "mild", None),
+    (10, 14, "moderate", Some("gad7_moderate")),
+    (15, 21, "severe", Some("gad7_severe")),
+];
+
+/// With `missing` items unanswered (the last ones) and every partial sum the others can give,
+/// the score reports its range, the band when the range lies in one, and otherwise raises the
+/// highest reachable band's flag as "possible"; the incomplete flag is always raised.
+fn check_missing(
+    prefix: &str,
+    n: usize,
+    score: &str,
+    bands: &[(u32, u32, &str, Option<&str>)],
+    incomplete_flag: &str,
+) {
+    let band = |t: u32| bands.iter().find(|b| (b.0..=b.1).contains(&t)).unwrap();
+    let mut checked = 0;
+    for missing in 1..=n {
+        let answered = n - missing;
+        for partial in 0..=(3 * answered as u32) {
+            let mut items = spread(prefix, n, partial);
+            items.truncate(answered);
+            let (session, _) = with_items(&items);
+            let s = Summary::build(&session, test_time());
+            let r = s.scores.iter().find(|r| r.id == score).unwrap();
+            let top = partial + 3 * missing as u32;
+            let (lo, hi) = (band(partial), band(top));
+            let at = format!("{score}: {missing} missing, partial {partial}");
+            assert!(!r.complete, "{at}");
+            assert_eq!((r.sum, r.max), (partial, Some(top)), "{at}");
+            assert!(
+                r.describe()
+                    .starts_with(&format!("incomplete: {answered} of {n} answered")),
+                "{at}: {}",
+                r.describe()
+            );
+            let raised = |id: &str| s.flags.iter().find(|f| f.id == id);
+            assert!(raised(incomplete_flag).is_some(), "{at}");
+            if lo.2 == hi.2 {
+                assert_eq!(
+                    r.band.as_ref().map(|b| b.label.as_str()),
+                    Some(lo.2),
+                    "{at}"
+                );
+                assert!(
+                    r.describe().contains("whatever the missing answers"),
+                    "{at}"
+                );
+            } else {
+                assert_eq!(r.band, None, "{at}");
+                assert!(
+                    r.describe().contains(&format!("{} to {}", lo.2, hi.2)),
+                    "{at}: {}",
+                    r.describe()
+                );
+            }
+            for b in bands {
+                let Some(flag) = b.3 else { continue };
+                match raised(flag) {
+                    Some(f) if b.2 == hi.2 => {
+                        assert_eq!(f.possible, lo.2 != hi.2, "{at}: {flag}");
+                        assert_eq!(
+                            f.incomplete,
+                            [format!("{}: {answered} of {n} answered", r.title)],
+                            "{at}: {flag}"
+                        );
+                    }
+                    Some(_) => panic!("{at}: {flag} raised, highest band is {}", hi.2),
+                    None => assert!(b.2 != hi.2, "{at}: {flag} not raised"),
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > n,
+        "{score}: every partial sum with 1..={n} missing"
+    );
+}
+
+#[test]
+fn phq9_with_missing_items_reports_its_range_and_flags_what_it_can_reach() {
+    check_missing("phq9_", 9, "phq9", &PHQ9_BANDS, "phq9_incomplete");
+}
+
+#[test]
+fn gad7_with_missing_items_reports_its_range_and_flags_what_it_can_reach() {
+    check_missing("gad7_", 7, "gad7", &GAD7_BANDS, "gad7_incomplete");
+}
+
+#[test]
+fn a_phq9_already_severe_with_an_item_skipped_is_flagged_severe() {
+    // The finding: eight items summing to 21 with one skipped said "No flag was raised".
+    let items: Vec<(String, u32)> = [1, 2, 3, 5, 6, 7, 8]
+        .iter()
+        .map(|k| (format!("phq9_{k}"), 3))
+        .chain([("phq9_9".to_owned(), 0)])
+        .collect();
+    let (session, _) = with_items(&items);
+    let s = Summary::build(&session, test_time());
+    let severe = s.flags.iter().find(|f| f.id == "phq9_severe").unwrap();
+    assert!(!severe.possible);
+    assert_eq!(severe.incomplete, ["PHQ-9: 8 of 9 answered"]);
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(!text.contains("No flag was raised"), "{text}");
+    assert!(text.contains("8 of 9 answered — severe whatever the missing answers"));
+}
+
+#[test]
+fn a_gad7_partial_sum_of_12_raises_moderate_or_possible_severe() {
+    let mut items = spread("gad7_", 7, 12);
+    items.truncate(6);
+    let (session, _) = with_items(&items);
+    let s = Summary::build(&session, test_time());
+    let severe = s.flags.iter().find(|f| f.id == "gad7_severe").unwrap();
+    assert!(severe.possible, "12 + 3 can reach severe");
+    assert!(s.flags.iter().any(|f| f.id == "gad7_incomplete"));
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(
+        text.contains("[review (possible)] GAD-7 total in the severe range"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Possible, not certain: GAD-7: 6 of 7 answered"),
+        "{text}"
+    );
+}
+
+/// What every Spanish crisis message gives: 988 press 2, text AYUDA, chat in Spanish, and the
+/// Spanish line of the clinical reference.
+const SPANISH_988: [&str; 5] = [
+    "988",
+    "oprima 2",
+    "AYUDA al 988",
+    "chatee en español",
+    "1-888-628-9454",
+];
 
 #[test]
 fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
@@ -290,7 +453,7 @@ fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
                 "en",
                 &["988", "988lifeline.org", "838255", "911", "staff"][..],
             ),
-            ("es", &["988", "1-888-628-9454", "911", "personal"][..]),
+            ("es", &[&SPANISH_988[..], &["911", "personal"]].concat()[..]),
         ] {
             let message = rule.message.get(lang);
             for n in needles {
@@ -323,6 +486,344 @@ fn item9_several_days_or_more_fires_the_crisis_rule_at_once() {
             .iter()
             .all(|f| f.id != "self_harm_thoughts" && f.id != "phq9_item9_unanswered")
     );
+}
+
+fn rule_message(q: &Questionnaire, id: &str, lang: &str) -> String {
+    q.safety
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.message.get(lang).to_owned())
+        .unwrap()
+}
+
+#[test]
+fn item9_declined_shows_the_resources_calmly_and_is_a_notice_not_an_urgent_alert() {
+    let (mut session, q) = with_items(&[]);
+    let alerts = session
+        .set(q.find("phq9_9").unwrap(), Answer::Declined)
+        .unwrap();
+    assert_eq!(alerts.len(), 1, "the patient sees the resources at once");
+    let rule = q.safety_rule(alerts[0].rule).unwrap();
+    assert_eq!(rule.id, "crisis_item9_declined");
+    assert_eq!(rule.level, Level::Review);
+    for (lang, needles) in [
+        (
+            "en",
+            &[
+                "988",
+                "988lifeline.org",
+                "838255",
+                "911",
+                "OK not to answer",
+            ][..],
+        ),
+        ("es", &SPANISH_988[..]),
+    ] {
+        let m = rule.message.get(lang);
+        for n in needles {
+            assert!(m.contains(n), "{lang} lacks {n}: {m}");
+        }
+    }
+    let s = Summary::build(&session, test_time());
+    assert_eq!(s.alerts.len(), 1);
+    assert_eq!(s.alerts[0].level, Level::Review);
+    assert!(s.flags.iter().any(|f| f.id == "phq9_item9_unanswered"));
+    assert!(s.flags.iter().all(|f| f.level != Level::Urgent));
+    let record = prescreen::engine::UrgentAlert::build(&session, &alerts[0]);
+    assert_eq!(
+        record.level,
+        Level::Review,
+        "the record says it is a notice"
+    );
+}
+
+#[test]
+fn item9_skipped_shows_the_calm_page_once_the_patient_moves_past_it() {
+    let (mut session, q) = with_items(&[]);
+    let item9 = q.find("phq9_9").unwrap();
+    session
+        .set(q.find("full_name").unwrap(), Answer::Text("A".into()))
+        .unwrap();
+    session
+        .set(
+            q.find("dob").unwrap(),
+            Answer::Date(chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()),
+        )
+        .unwrap();
+    let pages = session.visible_pages();
+    let before = pages.iter().position(|&p| p == item9).unwrap();
+    for _ in 0..=before {
+        let (_, alerts) = session.forward_with_alerts().unwrap();
+        assert!(alerts.is_empty(), "nothing fires before item 9 is passed");
+    }
+    assert_eq!(session.cursor(), prescreen::engine::Cursor::Item(item9));
+    let (_, alerts) = session.forward_with_alerts().unwrap();
+    assert_eq!(
+        alerts.len(),
+        1,
+        "passing item 9 unanswered fires the calm rule"
+    );
+    assert_eq!(
+        q.safety_rule(alerts[0].rule).unwrap().id,
+        "crisis_item9_skipped"
+    );
+    assert!(
+        rule_message(&q, "crisis_item9_skipped", "en").contains("OK not to answer"),
+        "the calm words"
+    );
+    // Answering it later does not fire the calm rule again; a score of 1 takes the urgent path.
+    let later = session.set(item9, Answer::Choice("1".into())).unwrap();
+    assert_eq!(q.safety_rule(later[0].rule).unwrap().id, "crisis");
+    // Answered "not at all" before moving on: no calm page.
+    let (mut session, _) = with_items(&[("phq9_9".into(), 0)]);
+    assert!(session.review().is_empty());
+}
+
+#[test]
+fn free_text_about_self_harm_raises_an_urgent_flag_naming_the_item_with_the_words_marked() {
+    let q = load(QUESTIONNAIRE);
+    let path = repo("tests/fixtures/answers/free_text_spanish.ron");
+    let s = summarize(&q, &path, "es");
+    let flag = s
+        .flags
+        .iter()
+        .find(|f| f.id == "free_text_self_harm")
+        .unwrap();
+    assert_eq!(flag.level, Level::Urgent);
+    assert!(
+        flag.text.ends_with(
+            "— in the answer to “Is there anything else you would like your care team to know?”"
+        ),
+        "{}",
+        flag.text
+    );
+    assert_eq!(flag.because[0].answer, "the patient wrote “hacerme daño”");
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(
+        text.contains("→ A veces pienso en »hacerme daño«. Tengo »preguntas« sobre el ayuno."),
+        "{text}"
+    );
+    let html = prescreen::export::html::render(&s, &prescreen::export::Integrity::Verified);
+    assert!(html.contains("<mark>hacerme daño</mark>"), "{html}");
+    // The quiet fixture's free text matches nothing.
+    let quiet = summarize(&q, &repo("tests/fixtures/answers/no_flags.ron"), "en");
+    assert!(
+        quiet
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .all(|i| i.marks.is_empty())
+    );
+}
+
+/// A session with these answers, set in order.
+fn answered(answers: &[(&str, Answer)]) -> Summary {
+    let q = load(QUESTIONNAIRE);
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let mut session = Session::new(q.clone(), "en", clock);
+    for (id, a) in answers {
+        session
+            .set(q.find(id).unwrap(), a.clone())
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+    Summary::build(&session, test_time())
+}
+
+fn because(s: &Summary, flag: &str) -> Vec<(String, String)> {
+    s.flags
+        .iter()
+        .find(|f| f.id == flag)
+        .unwrap_or_else(|| panic!("{flag} not raised"))
+        .because
+        .iter()
+        .map(|b| (b.item.clone(), b.answer.clone()))
+        .collect()
+}
+
+#[test]
+fn a_reason_cites_only_what_raised_the_flag_and_says_not_asked_for_hidden_items() {
+    // The trial list was never shown: its count reads "not asked", not "not answered".
+    let s = answered(&[("ad_tried", Answer::No)]);
+    assert_eq!(
+        because(&s, "fewer_than_two_antidepressant_trials"),
+        [("ad_trials".to_owned(), "not asked".to_owned())]
+    );
+    // Unsure about a diagnosis, with a known reading: the reading is not a reason.
+    let s = answered(&[
+        ("bp_diagnosed", Answer::NotSure),
+        ("bp_reading_known", Answer::Yes),
+    ]);
+    let reasons = because(&s, "blood_pressure_unknown");
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert_eq!(reasons[0].0, "bp_diagnosed");
+}
+
+#[test]
+fn anyone_who_knows_a_reading_can_give_it_with_its_date_shown_and_old_ones_marked() {
+    let date = |s: &str| Answer::Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
+    let s = answered(&[
+        ("bp_diagnosed", Answer::No),
+        ("bp_reading_known", Answer::Yes),
+        ("bp_systolic", Answer::Integer(170)),
+        ("bp_diastolic", Answer::Integer(105)),
+        ("bp_date", date("2019-05-01")),
+    ]);
+    let reasons = because(&s, "blood_pressure_reading_high");
+    assert!(
+        reasons.iter().any(|(i, _)| i == "bp_date"),
+        "the reading's date is beside it: {reasons:?}"
+    );
+    assert!(
+        s.flags
+            .iter()
+            .any(|f| f.id == "blood_pressure_reading_not_recent")
+    );
+    assert!(s.flags.iter().all(|f| f.id != "blood_pressure_unknown"));
+    // A reading from this year is recent.
+    let s = answered(&[
+        ("bp_diagnosed", Answer::No),
+        ("bp_reading_known", Answer::Yes),
+        ("bp_systolic", Answer::Integer(150)),
+        ("bp_diastolic", Answer::Integer(85)),
+        ("bp_date", date("2026-06-01")),
+    ]);
+    assert!(
+        s.flags
+            .iter()
+            .any(|f| f.id == "blood_pressure_reading_high")
+    );
+    assert!(
+        s.flags
+            .iter()
+            .all(|f| f.id != "blood_pressure_reading_not_recent")
+    );
+}
+
+#[test]
+fn a_pregnant_patient_is_not_asked_about_planning_or_birth_control() {
+    let s = answered(&[
+        ("can_become_pregnant", Answer::Yes),
+        ("pregnant_now", Answer::Yes),
+    ]);
+    let status = statuses(&s);
+    for id in ["planning_pregnancy", "contraception"] {
+        assert!(
+            matches!(status.get(id), Some(Status::NotAsked { .. })),
+            "{id}: {:?}",
+            status.get(id)
+        );
+    }
+    assert!(s.flags.iter().all(|f| f.id != "no_contraception"));
+    // Not sure about being pregnant: still asked.
+    let s = answered(&[
+        ("can_become_pregnant", Answer::Yes),
+        ("pregnant_now", Answer::NotSure),
+        ("contraception", Answer::No),
+    ]);
+    assert!(s.flags.iter().any(|f| f.id == "no_contraception"));
+}
+
+#[test]
+fn skipped_or_unsure_answers_on_label_questions_are_flagged() {
+    let s = answered(&[("aneurysm", Answer::No), ("avm", Answer::No)]);
+    assert!(s.flags.iter().any(|f| f.id == "label_condition_unanswered"));
+    let s = answered(&[
+        ("aneurysm", Answer::No),
+        ("avm", Answer::No),
+        ("brain_bleed", Answer::No),
+        ("ketamine_allergy", Answer::No),
+        ("can_become_pregnant", Answer::No),
+    ]);
+    assert!(s.flags.iter().all(
+        |f| f.id != "label_condition_unanswered" && f.id != "pregnancy_possibility_unanswered"
+    ));
+    let s = answered(&[("can_become_pregnant", Answer::Declined)]);
+    assert!(
+        s.flags
+            .iter()
+            .any(|f| f.id == "pregnancy_possibility_unanswered")
+    );
+    let s = answered(&[("current_meds", Answer::Choices(vec!["not_sure".into()]))]);
+    assert!(s.flags.iter().any(|f| f.id == "medicines_not_sure"));
+}
+
+#[test]
+fn the_mood_stabilizer_question_follows_an_unsure_mania_hospital_stay() {
+    let q = load(QUESTIONNAIRE);
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let mut session = Session::new(q.clone(), "en", clock);
+    session
+        .set(q.find("mania_hospital").unwrap(), Answer::NotSure)
+        .unwrap();
+    assert!(session.is_visible(q.find("mood_stabilizer_now").unwrap()));
+}
+
+#[test]
+fn the_sedative_list_names_the_missing_classes_and_they_raise_the_sedative_flag() {
+    for class in [
+        "antipsychotic",
+        "gabapentinoid",
+        "sedating_antihistamine",
+        "muscle_relaxant",
+    ] {
+        let s = answered(&[("current_meds", Answer::Choices(vec![class.into()]))]);
+        assert!(
+            s.flags
+                .iter()
+                .any(|f| f.id == "med_benzodiazepine_or_sedative"),
+            "{class}"
+        );
+    }
+    let q = load(QUESTIONNAIRE);
+    for id in ["ptsd_dx", "chronic_pain", "past_suicide_attempt"] {
+        assert!(q.find(id).is_some(), "{id} is asked");
+    }
+    let attempt = q.item(q.find("past_suicide_attempt").unwrap());
+    assert!(
+        attempt.can_decline && !attempt.required,
+        "optional to answer"
+    );
+}
+
+#[test]
+fn spanish_wording_flagged_in_review_is_gone() {
+    let text = std::fs::read_to_string(repo(QUESTIONNAIRE)).unwrap();
+    for phrase in [
+        "tenga un embarazo?",
+        "presión alta dentro del cráneo",
+        "condiciones de salud",
+        "terapia de conversación",
+        "medida de presión",
+        "esa medida",
+        "le vigila",
+        "le han molestado los siguientes problemas?\", \"es\": \"Durante",
+        "qué tan seguido le han molestado",
+    ] {
+        assert!(
+            !text.contains(phrase),
+            "still in the questionnaire: {phrase}"
+        );
+    }
+    assert!(
+        text.contains("¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")
+    );
+    // One spelling of "not sure" on a screen: the built-in label matches the file's options.
+    let q = load(QUESTIONNAIRE);
+    assert_eq!(q.answer_labels.not_sure.get("es"), "No estoy seguro(a)");
+    assert!(text.contains("qualified medical translator"));
+    assert!(text.contains("version: \"1.1.0\""));
+}
+
+#[test]
+fn summaries_carry_the_questionnaire_title_not_its_id() {
+    let q = load(QUESTIONNAIRE);
+    let s = summarize(&q, &repo("tests/fixtures/answers/no_flags.ron"), "en");
+    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    let html = prescreen::export::html::render(&s, &prescreen::export::Integrity::Verified);
+    for out in [&text, &html] {
+        assert!(!out.contains("ketamine_candidacy"), "{out}");
+        assert!(out.contains("Before your visit: health questions, version 1.1.0"));
+    }
 }
 
 #[test]

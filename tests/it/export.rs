@@ -181,13 +181,18 @@ fn answer_line<'a>(text: &'a str, question: &str) -> &'a str {
 #[test]
 fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
     let t = text::render(&fixture("declines_everything"), &Integrity::Verified);
-    assert!(t.contains("  PHQ-9:  incomplete: 0 of 9 answered (partial sum 0)\n"));
+    assert!(t.contains(
+        "  PHQ-9:  incomplete: 0 of 9 answered — minimal to severe (partial sum 0; the total can \
+         be 0–27)\n"
+    ));
     assert_eq!(
         answer_line(&t, "About how much do you weigh?"),
         "→ declined (prefer not to say)"
     );
+    // Flags quote the question too ("because: …"); the answer row is the section's.
+    let sections = t.split("== 1.").nth(1).unwrap();
     assert_eq!(
-        answer_line(&t, "Little interest or pleasure in doing things"),
+        answer_line(sections, "Little interest or pleasure in doing things"),
         "→ not answered"
     );
     // A flag reads the declined answer as the patient gave it.
@@ -195,7 +200,7 @@ fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
         "because: Thoughts that you would be better off dead, or of hurting yourself in some way → Prefer not to say"
     ));
     let blood_pressure = t.split("== 8. Blood pressure ==").nth(1).unwrap();
-    assert!(blood_pressure.contains("  Not asked (5):\n"));
+    assert!(blood_pressure.contains("  Not asked (4):\n"));
     assert!(blood_pressure.contains(
         "    - Do you take medicine for high blood pressure now? — asked only when “Has a doctor or nurse ever told you that you have high blood…” is Yes\n"
     ));
@@ -695,7 +700,7 @@ fn response_answers_have_the_documented_types() {
     assert_eq!(r["authored"], "2026-11-21T09:00:00Z");
     assert_eq!(
         r["questionnaire"],
-        "urn:prescreen:questionnaire:ketamine_candidacy|1.0.0"
+        "urn:prescreen:questionnaire:ketamine_candidacy|1.1.0"
     );
     assert_eq!(r["identifier"]["system"], fhir::SUMMARY_DIGEST_SYSTEM);
     assert_eq!(r["identifier"]["value"].as_str().unwrap().len(), 64);
@@ -815,7 +820,7 @@ fn the_questionnaire_carries_loinc_codes_and_the_mapping() {
     let model = load(KETAMINE);
     let q = json(&fhir::questionnaire(&model));
     assert_eq!(q["url"], fhir::canonical("ketamine_candidacy"));
-    assert_eq!(q["version"], "1.0.0");
+    assert_eq!(q["version"], "1.1.0");
     assert_eq!(q["name"], "KetamineCandidacy");
     assert_eq!(q["status"], "active");
     assert!(q["copyright"].as_str().unwrap().contains("Pfizer"));

@@ -274,6 +274,39 @@ fn a_safety_rule_shows_the_crisis_screen_and_writes_the_alert_at_once() {
 }
 
 #[test]
+fn declining_the_self_harm_question_shows_the_calm_page_and_writes_a_notice_not_an_urgent_alert() {
+    let q = parse(
+        r#"Questionnaire(id: "calm", version: "1.0.0", languages: ["en", "es"],
+        title: {"en": "Short intake", "es": "Admisión corta"},
+        sections: [Section(id: "s", title: {"en": "About you", "es": "Sobre usted"}, items: [
+            Item(id: "thoughts", text: {"en": "Thoughts of hurting yourself?", "es": "¿Pensamientos de hacerse daño?"},
+                 kind: YesNo(), can_decline: true),
+        ])],
+        safety: [Safety(id: "declined", level: Review, when: Equals("thoughts", Declined),
+            message: {"en": "It is OK not to answer this question. Help is here: call or text 988.", "es": "Está bien no contestar esta pregunta. Llame al 988 y oprima 2."},
+            alert: "Self-harm question declined: resources shown calmly")],
+        )"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(q, dir.path());
+    begin_in_english(&mut h);
+    click(&mut h, "Prefer not to say");
+    assert!(matches!(h.state().screen(), Screen::Crisis(_)));
+    assert!(
+        h.query_by_label_contains("It is OK not to answer")
+            .is_some()
+    );
+    let records = files(dir.path(), ".alert.ron");
+    assert_eq!(records.len(), 1);
+    let record =
+        prescreen::engine::UrgentAlert::from_ron(&std::fs::read(&records[0]).unwrap()).unwrap();
+    assert_eq!(record.level, prescreen::engine::Level::Review, "a notice");
+    let mut inbox = prescreen::inbox::Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.scan();
+    assert!(inbox.rows().iter().all(|r| !r.is_urgent()));
+}
+
+#[test]
 fn an_unwritable_outbox_keeps_the_answers_and_retry_succeeds() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().join("outbox");

@@ -297,6 +297,7 @@ fn window_sized(
         clock,
     );
     app.set_reviewer("Dr Okafor");
+    app.set_bell(false);
     let mut h = Harness::builder()
         .with_size(size)
         .build_ui_state(|ui, app: &mut ReviewApp| app.show(ui), app);
@@ -424,7 +425,12 @@ fn the_window_lists_urgent_first_and_opens_a_summary_with_flags_above_answers() 
 fn bad_files_open_to_their_reason_and_tampered_ones_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let m = morning(dir.path());
-    let mut h = window(dir.path());
+    // Tall enough for the banner of the morning's two waiting alerts above the whole record.
+    let mut h = window_sized(
+        dir.path(),
+        Identities::default(),
+        egui::Vec2::new(1280.0, 1400.0),
+    );
     wait_for(&mut h, "the inbox", |a| a.rows().len() == 6);
 
     let label = label_of(&h, "Cannot be read");
@@ -489,7 +495,7 @@ fn a_file_written_into_the_folder_appears_without_a_restart_with_an_urgent_banne
     );
     let mut h = window(dir.path());
     wait_for(&mut h, "the inbox", |a| a.rows().len() == 1);
-    assert!(h.query_by_label_contains("New urgent alert").is_none());
+    assert!(h.query_by_label_contains("Urgent alert waiting").is_none());
 
     // A kiosk raises an alert: written the way kiosks write, atomically.
     let s = session("self_harm", 20);
@@ -501,8 +507,126 @@ fn a_file_written_into_the_folder_appears_without_a_restart_with_an_urgent_banne
     )
     .unwrap();
     wait_for(&mut h, "the new alert", |a| a.rows().len() == 2);
-    h.get_by_label_contains("New urgent alert");
+    h.get_by_label_contains("Urgent alert waiting for a person");
     assert!(label_of(&h, "URGENT").contains("no summary submitted"));
+}
+
+#[test]
+fn a_new_alert_asks_for_attention_and_waits_for_a_person_to_acknowledge_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the empty inbox", |_| true);
+    assert_eq!(h.state().attention_requests(), 0);
+    h.state_mut().set_overdue_minutes(100_000);
+
+    let s = session("self_harm", 20);
+    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
+    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
+    storage::write_atomic(dir.path(), &name, alert.as_bytes()).unwrap();
+    let path = dir.path().join(&name);
+    wait_for(&mut h, "the banner", |a| a.banner() == [path.clone()]);
+    assert_eq!(
+        h.state().attention_requests(),
+        1,
+        "asked the window system once"
+    );
+    h.get_by_label_contains("Urgent alert waiting for a person");
+    assert!(h.query_by_label_contains("OVERDUE").is_none());
+
+    // Opening the record is not acknowledging it; frames pass and the banner stays.
+    h.get_by_label("Open").click();
+    for _ in 0..5 {
+        h.run();
+    }
+    assert_eq!(h.state().banner(), std::slice::from_ref(&path));
+
+    // Past the configured minutes it is overdue, and the window asks for attention again.
+    h.state_mut().set_overdue_minutes(1);
+    h.run();
+    h.run();
+    h.get_by_label_contains("OVERDUE");
+    assert_eq!(h.state().attention_requests(), 2);
+
+    let before = std::fs::read(&path).unwrap();
+    h.get_by_label("Acknowledge").click();
+    wait_for(&mut h, "the acknowledgement", |a| a.banner().is_empty());
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the alert is never changed"
+    );
+    let ack = prescreen::review::alerts::read_ack(&path).expect("recorded beside the alert");
+    assert_eq!(ack.reviewer, "Dr Okafor");
+    assert_eq!(ack.file, name);
+    assert!(
+        dir.path()
+            .join("acknowledged")
+            .join(format!("{name}.ack.ron"))
+            .is_file()
+    );
+    assert!(h.query_by_label_contains("Urgent alert waiting").is_none());
+
+    // A restart remembers: the alert does not demand attention again.
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the inbox", |a| a.rows().len() == 1);
+    assert!(h.state().banner().is_empty());
+    assert_eq!(h.state().attention_requests(), 0);
+}
+
+#[test]
+fn a_summary_with_an_urgent_free_text_flag_is_urgent_and_waits_for_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = load("questionnaires/ketamine_candidacy.ron");
+    let bytes = std::fs::read(repo("tests/fixtures/answers/free_text_spanish.ron")).unwrap();
+    let clock = Arc::new(FixedClock::new(test_time()));
+    let s = fill(q, AnswersFile::parse(&bytes).unwrap(), "es", clock).unwrap();
+    assert!(
+        s.alerts().is_empty(),
+        "no safety rule fired during the session"
+    );
+    let path = write(
+        dir.path(),
+        "20261121T090000Z-00000000000000ff.summary.ron",
+        &Summary::build(&s, s.now()).to_ron(),
+    );
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.scan();
+    assert!(row(&inbox, &path).is_urgent());
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the banner", |a| {
+        a.banner() == std::slice::from_ref(&path)
+    });
+    assert!(
+        h.get_all_by_label_contains("URGENT — urgent flag (free text)")
+            .count()
+            >= 1
+    );
+}
+
+#[test]
+fn an_alert_written_while_no_window_was_open_waits_in_the_banner_when_one_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = session("self_harm", 20);
+    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
+    storage::write_atomic(
+        dir.path(),
+        &name,
+        UrgentAlert::build(&s, &s.alerts()[0]).to_ron().as_bytes(),
+    )
+    .unwrap();
+    // A calm notice (item 9 declined) is listed but does not wait for acknowledgement.
+    let d = session("declines_everything", 30);
+    storage::write_atomic(
+        dir.path(),
+        &names::file_name(d.now(), names::ALERT_SUFFIX),
+        UrgentAlert::build(&d, &d.alerts()[0]).to_ron().as_bytes(),
+    )
+    .unwrap();
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the inbox", |a| a.rows().len() == 2);
+    assert_eq!(h.state().banner(), [dir.path().join(&name)]);
+    // The window's clock is hours after the alert: overdue at once.
+    h.get_by_label_contains("OVERDUE");
 }
 
 /// A file dropped from the desktop, as the window system hands it to egui.
@@ -578,7 +702,12 @@ fn the_window_and_the_text_render_agree_on_every_fixture() {
             let text = &f.text;
             seen(
                 format!("] {text}\n"),
-                vec![text.clone(), format!("Urgent: {text}")],
+                vec![
+                    text.clone(),
+                    format!("Urgent: {text}"),
+                    format!("Possible: {text}"),
+                    format!("Urgent (possible): {text}"),
+                ],
                 format!("flag {text}"),
             );
         }

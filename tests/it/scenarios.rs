@@ -409,9 +409,11 @@ fn scores_are_complete_only_when_every_item_is_answered() {
     assert!(!score.complete);
     assert_eq!(
         score.describe(),
-        "incomplete: 1 of 2 answered (partial sum 2)"
+        "incomplete: 1 of 2 answered — lower (demo band) to higher (demo band) (partial sum 2; \
+         the total can be 2–5)"
     );
     assert_eq!(score.band, None);
+    assert_eq!(score.max, Some(5));
     let s = s.answer("phq_2", Declined);
     assert!(
         s.summary().scores[0]

@@ -271,7 +271,7 @@ fn enter(w: &mut Window, q: &Questionnaire, item: &Item, answer: &Answer, box_ba
             .unwrap_or_default()
     };
     let last = item.parent.is_some();
-    let mut tap_named = |w: &mut Window, name: &str| {
+    let tap_named = |w: &mut Window, name: &str| {
         let p = w.find(name, last);
         w.tap_place(&p);
     };

@@ -348,6 +348,7 @@ impl<'r> Validator<'_, 'r> {
         match e {
             RawExpr::Number(n) => Some((Expr::Number(*n), ExprType::Number, at)),
             RawExpr::Today => Some((Expr::Today, ExprType::Date, at)),
+            RawExpr::YearsAgo(n) => Some((Expr::YearsAgo(*n), ExprType::Date, at)),
             RawExpr::Date(s) => {
                 let p = self.pos(s, at);
                 match parse_date(s) {

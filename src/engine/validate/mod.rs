@@ -20,6 +20,9 @@ mod meta;
 mod reach;
 mod rules;
 mod scores;
+mod wording;
+
+pub(crate) use wording::verdict_warnings;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -260,7 +263,7 @@ impl<'r> Validator<'_, 'r> {
 
         self.scores(raw, id_pos);
 
-        let (flags, safety) = self.rules(raw, id_pos);
+        let (flags, safety, text_screens) = self.rules(raw, id_pos);
         let identity = self.identity(raw, id_pos);
         let q = Questionnaire {
             id: raw.id.to_string(),
@@ -275,6 +278,7 @@ impl<'r> Validator<'_, 'r> {
             scores: std::mem::take(&mut self.scores),
             flags,
             safety,
+            text_screens,
             sha256,
         };
         if self.diags.is_empty() {
