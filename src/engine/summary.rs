@@ -9,6 +9,10 @@
 //! On disk it is RON with a schema version and a SHA-256 digest of its own text, so corruption
 //! and hand edits are detectable. The digest is the first field; it is computed over the file
 //! with the digest itself set to 64 zeros.
+//!
+//! This file is longer than the others (about 860 lines) on purpose: it is the on-disk schema of
+//! both records (summary and urgent alert), and their building and checked reading sit beside
+//! the types, so a field cannot be added to one without the others in view.
 
 use crate::storage::sha256_hex;
 use chrono::{DateTime, Utc};
