@@ -18,20 +18,34 @@ use crate::scenario::{load, test_time};
 
 const KETAMINE: &str = "questionnaires/ketamine_candidacy.ron";
 
+/// A finger going down (`pressed`) or up at `pos`, in a frame of its own.
+fn finger(h: &mut Harness<'_, Kiosk>, pos: egui::Pos2, pressed: bool) {
+    h.input_mut().events.push(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::default(),
+    });
+    h.step();
+}
+
 /// Presses at `pos` in one frame and releases in the next, as a finger does.
 fn tap_at(h: &mut Harness<'_, Kiosk>, pos: egui::Pos2) {
     h.input_mut().events.push(egui::Event::PointerMoved(pos));
     h.step();
-    for pressed in [true, false] {
-        h.input_mut().events.push(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        });
-        h.step();
-    }
+    finger(h, pos, true);
+    finger(h, pos, false);
     h.run();
+}
+
+/// A fresh kiosk on the short questionnaire, its name page answered: on "Do you smoke?".
+fn on_smoking_page(dir: &std::path::Path) -> Harness<'static, Kiosk> {
+    let mut h = harness(short(), dir);
+    begin_in_english(&mut h);
+    tap(&mut h, "What is your name?");
+    type_keys(&mut h, "Ana", "Space");
+    tap(&mut h, "Next");
+    h
 }
 
 /// Taps the widget named `label`.
@@ -281,11 +295,7 @@ fn every_typed_page_stores_what_the_patient_meant() {
 #[test]
 fn a_double_tap_cannot_skip_the_crisis_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(short(), dir.path());
-    begin_in_english(&mut h);
-    tap(&mut h, "What is your name?");
-    type_keys(&mut h, "Ana", "Space");
-    tap(&mut h, "Next");
+    let mut h = on_smoking_page(dir.path());
     tap(&mut h, "No");
     tap(&mut h, "Next");
     // Two taps 0.25 s apart where the answer is.
@@ -323,24 +333,14 @@ fn a_double_tap_cannot_skip_the_crisis_screen() {
 #[test]
 fn a_double_tap_does_nothing_on_the_page_it_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(short(), dir.path());
-    begin_in_english(&mut h);
-    tap(&mut h, "What is your name?");
-    type_keys(&mut h, "Ana", "Space");
-    tap(&mut h, "Next");
+    let mut h = on_smoking_page(dir.path());
     // The second tap of a double tap on Next lands on the next page's "Yes".
     let next = h.get_by_label("Next").rect().center();
     tap(&mut h, "No");
     h.input_mut().events.push(egui::Event::PointerMoved(next));
     h.step();
     for pressed in [true, false, true, false] {
-        h.input_mut().events.push(egui::Event::PointerButton {
-            pos: next,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        });
-        h.step();
+        finger(&mut h, next, pressed);
     }
     h.run();
     let session = h.state().session().unwrap();
@@ -350,22 +350,10 @@ fn a_double_tap_does_nothing_on_the_page_it_opens() {
     // A press begun on one page and released after the page changed does nothing either.
     let good = h.get_by_label("Good").rect().center();
     h.input_mut().events.push(egui::Event::PointerMoved(good));
-    h.input_mut().events.push(egui::Event::PointerButton {
-        pos: good,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: egui::Modifiers::default(),
-    });
-    h.step();
+    finger(&mut h, good, true);
     h.state_mut().session_mut().unwrap().back();
     h.step();
-    h.input_mut().events.push(egui::Event::PointerButton {
-        pos: good,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: egui::Modifiers::default(),
-    });
-    h.step();
+    finger(&mut h, good, false);
     h.run();
     let session = h.state().session().unwrap();
     assert_eq!(session.answer(mood), None);
