@@ -60,7 +60,7 @@ impl Kiosk {
                 .frame(frame(ui))
                 .show(ui, |ui| {
                     bar_spacing(ui);
-                    ui.push_id(generation, |ui| self.draw_bottom(ui, t, &lang, actions))
+                    ui.push_id(generation, |ui| self.draw_bottom(ui, t, actions))
                 });
         }
         egui::CentralPanel::default()
@@ -88,11 +88,11 @@ impl Kiosk {
     }
 
     /// The bottom bar of a patient's page.
-    fn draw_bottom(&self, ui: &mut egui::Ui, t: &Strings, lang: &str, actions: &mut Vec<Action>) {
+    fn draw_bottom(&self, ui: &mut egui::Ui, t: &Strings, actions: &mut Vec<Action>) {
         match &self.screen {
             Screen::Intro => nav(ui, None, Some((t.begin, Action::Begin)), actions),
             Screen::Crisis(_) => self.draw_crisis_button(ui, t, actions),
-            Screen::Questions => self.draw_question_bottom(ui, t, lang, actions),
+            Screen::Questions => self.draw_question_bottom(ui, t, actions),
             _ => {}
         }
     }

@@ -17,6 +17,11 @@ use crate::ui::theme;
 /// The width the page needs beside the keypad for the keypad to stand beside it, in points.
 const ROOM_BESIDE_KEYPAD: f32 = 420.0;
 
+/// Whether the keypad fits beside the answer (else it goes in the bottom bar).
+fn keypad_fits_beside(ui: &egui::Ui) -> bool {
+    ui.available_width() >= keyboard::KEYPAD_WIDTH / zoom(ui) + ROOM_BESIDE_KEYPAD
+}
+
 const MESSAGE: egui::Color32 = egui::Color32::from_rgb(170, 0, 0);
 
 impl Kiosk {
@@ -35,8 +40,8 @@ impl Kiosk {
             Cursor::Item(idx) => {
                 let target = self.letters_or_keypad(ui.ctx(), idx);
                 let z = zoom(ui);
-                let keypad_beside = target.is_some_and(|k| k.keys == Keys::Digits)
-                    && ui.available_width() >= keyboard::KEYPAD_WIDTH / z + ROOM_BESIDE_KEYPAD;
+                let keypad_beside =
+                    target.is_some_and(|k| k.keys == Keys::Digits) && keypad_fits_beside(ui);
                 if keypad_beside {
                     ui.horizontal_top(|ui| {
                         let keypad = keyboard::KEYPAD_WIDTH / z + 24.0 / z;
@@ -68,10 +73,8 @@ impl Kiosk {
         &self,
         ui: &mut egui::Ui,
         t: &Strings,
-        lang: &str,
         actions: &mut Vec<Action>,
     ) {
-        let _ = lang;
         let Some(session) = &self.session else { return };
         let idx = match session.cursor() {
             Cursor::Item(idx) => idx,
@@ -87,13 +90,11 @@ impl Kiosk {
             Cursor::Start => return,
         };
         let mut keys_shown = None;
-        if let Some(target) = self.letters_or_keypad(ui.ctx(), idx) {
-            let z = zoom(ui);
-            let beside = ui.available_width() >= keyboard::KEYPAD_WIDTH / z + ROOM_BESIDE_KEYPAD;
-            if target.keys == Keys::Letters || !beside {
-                self.draw_keys(ui, &target, t, actions);
-                keys_shown = Some(target.keys);
-            }
+        if let Some(target) = self.letters_or_keypad(ui.ctx(), idx)
+            && (target.keys == Keys::Letters || !keypad_fits_beside(ui))
+        {
+            self.draw_keys(ui, &target, t, actions);
+            keys_shown = Some(target.keys);
         }
         // The bar has just grown or shrunk: draw once more at once, so what is on screen is
         // where the next tap lands (egui places a bar from its size in the frame before).

@@ -235,7 +235,7 @@ fn typeable(s: &str) -> String {
 }
 
 /// The answers a patient means to give, made typeable.
-fn meant(q: &Questionnaire, fixture: &str) -> Vec<(String, Answer)> {
+fn meant(fixture: &str) -> Vec<(String, Answer)> {
     let path = repo(&format!("tests/fixtures/answers/{fixture}.ron"));
     let file = AnswersFile::parse(&std::fs::read(path).unwrap()).unwrap();
     let fix = |a: Answer| match a {
@@ -255,7 +255,6 @@ fn meant(q: &Questionnaire, fixture: &str) -> Vec<(String, Answer)> {
         ),
         a => a,
     };
-    let _ = q;
     file.0.into_iter().map(|(k, v)| (k, fix(v))).collect()
 }
 
@@ -426,7 +425,7 @@ fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
     let (_running, mut w) = start(tmp.path(), &display);
 
     let q: Arc<Questionnaire> = load("questionnaires/ketamine_candidacy.ron");
-    let answers = meant(&q, "medications");
+    let answers = meant("medications");
     let mut mirror = Session::new(q.clone(), "en", Arc::new(FixedClock::new(test_time())));
 
     w.go("Start — English");
