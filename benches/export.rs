@@ -13,8 +13,10 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use prescreen::engine::answers_file::{AnswersFile, fill};
+use prescreen::engine::recheck::Library;
 use prescreen::engine::{FixedClock, Questionnaire, Summary};
-use prescreen::export::{self, Integrity, fhir, html, text};
+use prescreen::export::{self, Checks, fhir, html, text};
+use prescreen::inbox::Known;
 
 fn bench(c: &mut Criterion) {
     let q = Questionnaire::load("questionnaires/ketamine_candidacy.ron".as_ref())
@@ -29,9 +31,17 @@ fn bench(c: &mut Criterion) {
         .unwrap_or_else(|| panic!("fixed time"));
     let session = fill(q.clone(), file, "es", Arc::new(FixedClock::new(at)))
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let (summary, integrity): (Summary, Integrity) =
-        export::read(Summary::build(&session, at).to_ron().as_bytes())
-            .unwrap_or_else(|e| panic!("{e}"));
+    let library = Library::new(vec![q.clone()]);
+    let known = Known {
+        kiosks: Vec::new(),
+        library: library.clone(),
+    };
+    let (summary, integrity): (Summary, Checks) = known
+        .read(Summary::build(&session, at).to_ron().as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.bench_function("recheck a summary", |b| {
+        b.iter(|| export::Consistency::check(black_box(&summary), &library))
+    });
 
     c.bench_function("export html", |b| {
         b.iter(|| html::render(black_box(&summary), &integrity).len())

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::engine::diagnostic::{Position, did_you_mean};
 use crate::storage::crypto::Recipients;
+use crate::storage::sign::KnownKiosk;
 use crate::storage::{ReadError, read_bounded, sha256_hex};
 
 /// Config files larger than this are refused unread (a real one is a few hundred bytes).
@@ -46,6 +47,19 @@ pub struct Config {
     /// Each is checked as the file is read, so a bad one is reported at its line and column.
     #[serde(default)]
     pub recipients: Recipients,
+    /// On a kiosk: its signing key file (from `prescreen kiosk-keygen`). Every summary and
+    /// alert it writes is signed with it; without one, records are written unsigned and
+    /// review says so.
+    #[serde(default)]
+    pub signing_key: Option<PathBuf>,
+    /// On the clinicians' computer: the clinic's kiosks by name and public key. Review names
+    /// the kiosk that signed a record only when its key is listed here.
+    #[serde(default)]
+    pub kiosks: Vec<KnownKiosk>,
+    /// On the clinicians' computer: a folder of questionnaire files (`*.ron`) besides the
+    /// built-in one and `questionnaire`, so records made with them can be recomputed.
+    #[serde(default)]
+    pub questionnaires: Option<PathBuf>,
 }
 
 fn default_idle() -> u32 {
@@ -68,6 +82,9 @@ impl Default for Config {
             staff_pin: None,
             kiosk: false,
             recipients: Recipients::default(),
+            signing_key: None,
+            kiosks: Vec::new(),
+            questionnaires: None,
         }
     }
 }

@@ -21,10 +21,13 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::recheck::Library;
 use crate::engine::summary::{
-    Field, Integrity, QuestionnaireInfo, SummaryError, SummaryHead, UrgentAlert,
+    Field, Integrity, QuestionnaireInfo, Summary, SummaryError, SummaryHead, UrgentAlert,
 };
+use crate::export::{Checks, Consistency, Trust};
 use crate::storage::crypto::{self, Identities, RecordError};
+use crate::storage::sign::KnownKiosk;
 use crate::storage::{MAX_RECORD_BYTES, ReadError, names, read_bounded, sha256_hex};
 
 /// Name of the subfolder holding review records.
@@ -64,7 +67,8 @@ pub struct SummaryRow {
     pub urgent_flags: usize,
     /// Urgent safety alerts raised during the session (calm notices are not counted).
     pub alerts: usize,
-    pub integrity: Integrity,
+    /// Who wrote it, judged against the clinic's kiosks.
+    pub trust: Trust,
     pub questionnaire: QuestionnaireInfo,
     /// Whether the questionnaire is one this installation knows (`None`: no list to check).
     pub known_questionnaire: Option<bool>,
@@ -79,6 +83,7 @@ pub struct AlertRow {
     /// An urgent alert; `false` for a calm notice (crisis resources shown after a declined
     /// or skipped self-harm question), which is listed but does not demand attention.
     pub urgent: bool,
+    pub trust: Trust,
     pub questionnaire: QuestionnaireInfo,
     pub started_at: DateTime<Utc>,
     /// The summary the same session submitted later, if it did.
@@ -136,6 +141,60 @@ impl Row {
     }
 }
 
+/// What an installation trusts: its kiosks' public keys, by name, and the questionnaires it
+/// knows, so records can be judged by who signed them and recomputed.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    pub kiosks: Vec<KnownKiosk>,
+    pub library: Library,
+}
+
+impl Known {
+    /// What a record's integrity means against the clinic's kiosks: a valid signature by a
+    /// listed key names its kiosk; any signature that does not verify means altered.
+    pub fn judge(&self, integrity: &Integrity) -> Trust {
+        match integrity {
+            Integrity::Intact { signed_by: None } => Trust::Unsigned { key: None },
+            Integrity::Intact {
+                signed_by: Some(key),
+            } => match self.kiosks.iter().find(|k| k.key == *key) {
+                Some(k) => Trust::Signed {
+                    kiosk: k.name.clone(),
+                },
+                None => Trust::Unsigned {
+                    key: Some(key.to_string()),
+                },
+            },
+            Integrity::Mismatch => Trust::Altered {
+                reason: SummaryError::Digest.to_string(),
+            },
+            Integrity::BadSignature => Trust::Altered {
+                reason: SummaryError::Signature.to_string(),
+            },
+        }
+    }
+
+    /// Reads a summary's bytes and checks it: its seal against the clinic's kiosks, and its
+    /// content against its questionnaire when the library has it.
+    ///
+    /// A summary whose only problems are its integrity or consistency is returned with them,
+    /// so a reader can show it under a warning. Every other problem (too large, not text, not
+    /// a summary, another schema version) is an error.
+    pub fn read(&self, bytes: &[u8]) -> Result<(Summary, Checks), SummaryError> {
+        let (summary, integrity) = Summary::read(bytes)?;
+        let checks = self.check(&summary, &integrity);
+        Ok((summary, checks))
+    }
+
+    /// [`Known::judge`] and the recomputation of a summary read with `integrity`.
+    pub fn check(&self, summary: &Summary, integrity: &Integrity) -> Checks {
+        Checks {
+            trust: self.judge(integrity),
+            consistency: Consistency::check(summary, &self.library),
+        }
+    }
+}
+
 /// What the list needs of a file, cached between scans.
 #[derive(Clone, Debug)]
 struct Cached {
@@ -155,8 +214,9 @@ pub struct Inbox {
     pub dir: Option<PathBuf>,
     /// Files opened individually (file dialog, drag and drop, the command line).
     pub files: Vec<PathBuf>,
-    /// SHA-256 of the questionnaires this installation knows; empty means "don't check".
-    pub known: Vec<String>,
+    /// The clinic's kiosks and the questionnaires this installation knows (none: don't check
+    /// questionnaires).
+    pub known: Known,
     /// Keys that open encrypted exports; empty: those are listed as unreadable. Set before the
     /// first scan (rows already read are kept while their files are unchanged).
     pub identities: Identities,
@@ -300,7 +360,7 @@ impl Inbox {
 /// What an export file holds, read and checked: the one reading that the list (with
 /// [`SummaryHead`]) and the clinician's view (with the full `Summary`) share.
 pub enum Contents<S> {
-    Alert(UrgentAlert),
+    Alert(Box<UrgentAlert>, Integrity),
     Summary(S, Integrity),
 }
 
@@ -325,8 +385,8 @@ pub fn read_contents<S>(
 ) -> Result<Contents<S>, ContentsError> {
     let bytes = crypto::read_record(path, identities)?;
     if names::is_alert(path) {
-        return UrgentAlert::from_ron(&bytes)
-            .map(Contents::Alert)
+        return UrgentAlert::read(&bytes)
+            .map(|(a, integrity)| Contents::Alert(Box::new(a), integrity))
             .map_err(ContentsError::Alert);
     }
     read(&bytes)
@@ -338,16 +398,17 @@ fn read_record(
     path: &Path,
     len: u64,
     modified: Option<SystemTime>,
-    known: &[String],
+    known: &Known,
     identities: &Identities,
 ) -> Cached {
     let (received, record) = match read_contents(path, identities, SummaryHead::read) {
-        Ok(Contents::Alert(a)) => (
+        Ok(Contents::Alert(a, integrity)) => (
             a.at,
             Record::Alert(AlertRow {
                 patient: a.identity,
                 alert: a.alert,
                 urgent: a.level.is_urgent(),
+                trust: known.judge(&integrity),
                 questionnaire: a.questionnaire,
                 started_at: a.started_at,
                 summary: None,
@@ -356,13 +417,13 @@ fn read_record(
         Ok(Contents::Summary(s, integrity)) => (
             s.submitted_at,
             Record::Summary(SummaryRow {
-                known_questionnaire: (!known.is_empty())
-                    .then(|| known.contains(&s.questionnaire.sha256)),
+                known_questionnaire: (!known.library.is_empty())
+                    .then(|| known.library.find(&s.questionnaire.sha256).is_some()),
                 patient: s.identity,
                 flags: s.flags.all,
                 urgent_flags: s.flags.urgent,
                 alerts: s.alerts.iter().filter(|a| a.level.is_urgent()).count(),
-                integrity,
+                trust: known.judge(&integrity),
                 questionnaire: s.questionnaire,
                 started_at: s.started_at,
             }),

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::storage::crypto::Recipients;
 use crate::storage::names::{ENCRYPTED_SUFFIX, file_name};
-use crate::storage::{WriteError, write_atomic};
+use crate::storage::{MAX_RECORD_BYTES, WriteError, write_atomic};
 
 /// The default outbox: `<platform data dir>/prescreen/outbox`.
 pub fn default_dir() -> Option<PathBuf> {
@@ -22,6 +22,10 @@ pub fn default_dir() -> Option<PathBuf> {
 /// [`crate::storage::names`]) under a fresh name. With recipients it is encrypted to them in
 /// memory and written as `<name><suffix>.age`; with none, as plain text. Returns the final
 /// path.
+///
+/// A record larger than every reader accepts ([`MAX_RECORD_BYTES`]) is refused before
+/// anything is written: a summary that cannot be read is worse than one that says it could
+/// not be saved while the patient is still there.
 pub fn write_export(
     dir: &Path,
     at: DateTime<Utc>,
@@ -29,6 +33,13 @@ pub fn write_export(
     text: &[u8],
     recipients: &Recipients,
 ) -> Result<PathBuf, WriteError> {
+    let size = text.len() as u64;
+    if size > MAX_RECORD_BYTES {
+        return Err(WriteError::TooLarge {
+            size,
+            limit: MAX_RECORD_BYTES,
+        });
+    }
     if recipients.is_empty() {
         return write_atomic(dir, &file_name(at, suffix), text);
     }

@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
     if full.is_ok() {
         assert!(head.is_ok(), "a full summary whose head does not read");
     }
-    let _ = UrgentAlert::from_ron(data);
+    let _ = UrgentAlert::read(data);
 });

@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use crate::engine::answers_file::{AnswersFile, FillError, MAX_ANSWERS_BYTES, fill};
 use crate::engine::{Summary, SystemClock};
+use crate::export::Consistency;
 use crate::outbox;
 use crate::storage::crypto::Recipients;
 use crate::storage::names::SUMMARY_SUFFIX;
+use crate::storage::sign::SigningKey;
 use crate::storage::{ReadError, read_bounded};
 
 use super::{CliError, questionnaire, site};
@@ -32,9 +34,14 @@ pub struct FillArgs {
     /// given more than once. Added to the site configuration's `recipients`.
     #[arg(long, value_name = "age1…")]
     pub recipient: Vec<String>,
-    /// The site configuration, for its `recipients` (default as for the kiosk).
+    /// The site configuration, for its `recipients` and `signing_key` (default as for the
+    /// kiosk).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Sign the summary with this kiosk signing key (from `prescreen kiosk-keygen`) instead
+    /// of the configuration's `signing_key`.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
 }
 
 /// Fills the questionnaire and writes the summary; prints its path. `config` is the site
@@ -45,7 +52,15 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let recipients = recipients(&args.recipient, args.config.as_deref().or(config))?;
+    let site = site::config(args.config.as_deref().or(config))?;
+    let recipients = site
+        .recipients
+        .clone()
+        .merged(&Recipients::parse(&args.recipient)?);
+    let signer = match args.signing_key.as_ref().or(site.signing_key.as_ref()) {
+        Some(p) => Some(SigningKey::load(p).map_err(|e| CliError::failed(e.to_string()))?),
+        None => None,
+    };
     let q = Arc::new(questionnaire::load(Some(&args.questionnaire))?);
     if let Some(l) = &args.lang
         && !q.languages.contains(l)
@@ -65,6 +80,13 @@ pub fn run(
         .map_err(|errors| rejected(&args.answers, &errors))?;
     let submitted = session.now();
     let summary = Summary::build(&session, submitted);
+    // The check review runs, so a fault never writes a record that contradicts its answers.
+    if let Consistency::Inconsistent(d) = Consistency::against(&summary, session.questionnaire()) {
+        return Err(CliError::failed(format_args!(
+            "the summary disagrees with its own answers, so it was not written: {}",
+            d.join("; ")
+        )));
+    }
     let dir = args
         .out
         .clone()
@@ -79,7 +101,7 @@ pub fn run(
         &dir,
         submitted,
         SUMMARY_SUFFIX,
-        summary.to_ron().as_bytes(),
+        summary.sealed(signer.as_ref()).as_bytes(),
         &recipients,
     )?;
     let _ = writeln!(out, "{}", path.display());
@@ -91,12 +113,6 @@ pub fn run(
         );
     }
     Ok(())
-}
-
-/// The recipients given on the command line and the site configuration's.
-fn recipients(given: &[String], config: Option<&Path>) -> Result<Recipients, CliError> {
-    let given = Recipients::parse(given)?;
-    Ok(site::config(config)?.recipients.merged(&given))
 }
 
 /// The answers file, read within its size limit and parsed.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::engine::{Questionnaire, SystemClock};
+use crate::storage::sign::SigningKey;
 
 use super::{CliError, questionnaire, site};
 
@@ -27,8 +28,9 @@ pub struct KioskArgs {
     pub kiosk: bool,
 }
 
-/// The questionnaire with the languages the site offers, or the problem the staff screen shows.
-type Opened = Result<(Arc<Questionnaire>, Vec<String>), String>;
+/// The questionnaire with the languages the site offers and the kiosk's signing key, or the
+/// problem the staff screen shows.
+type Opened = Result<(Arc<Questionnaire>, Vec<String>, Option<SigningKey>), String>;
 
 /// Opens the kiosk. A questionnaire or configuration that does not load opens a staff-facing
 /// error screen with the problems rather than failing to start.
@@ -56,11 +58,19 @@ pub fn run(args: &KioskArgs, err: &mut dyn Write) -> Result<(), CliError> {
     if outbox.is_dir() {
         site::clean_outbox(&outbox);
     }
-    let languages = q.as_ref().map(|(_, l)| l.clone()).unwrap_or_default();
+    let (languages, signer) = match &q {
+        Ok((_, l, k)) => (l.clone(), k.clone()),
+        Err(_) => (Vec::new(), None),
+    };
     let settings =
-        crate::kiosk::Settings::from_config(&config, languages, args.kiosk || config.kiosk);
-    crate::kiosk::run(q.map(|(q, _)| q), outbox, Arc::new(SystemClock), settings)
-        .map_err(CliError::window)
+        crate::kiosk::Settings::from_config(&config, languages, args.kiosk || config.kiosk, signer);
+    crate::kiosk::run(
+        q.map(|(q, _, _)| q),
+        outbox,
+        Arc::new(SystemClock),
+        settings,
+    )
+    .map_err(CliError::window)
 }
 
 /// The site configuration (the defaults when it does not load) and what the kiosk runs.
@@ -76,6 +86,14 @@ fn open(args: &KioskArgs) -> (Config, Opened) {
         .questionnaire
         .as_deref()
         .or(config.questionnaire.as_deref());
+    // A kiosk configured to sign that cannot load its key does not run unsigned unnoticed.
+    let signer = match &config.signing_key {
+        Some(p) => match SigningKey::load(p) {
+            Ok(k) => Ok(Some(k)),
+            Err(e) => Err(format!("The site configuration's `signing_key`: {e}")),
+        },
+        None => Ok(None),
+    };
     let q = questionnaire::load(path)
         .map_err(|e| e.to_string())
         .and_then(|q| {
@@ -83,6 +101,7 @@ fn open(args: &KioskArgs) -> (Config, Opened) {
                 .offered_languages(&q.languages)
                 .map(|langs| (Arc::new(q), langs))
                 .map_err(|e| format!("The site configuration: {e}"))
-        });
+        })
+        .and_then(|(q, langs)| signer.map(|k| (q, langs, k)));
     (config, q)
 }

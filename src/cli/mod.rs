@@ -17,6 +17,7 @@ mod fill;
 mod hash_pin;
 mod keygen;
 mod kiosk;
+mod kiosk_keygen;
 mod questionnaire;
 mod render;
 mod review;
@@ -28,6 +29,7 @@ pub use check::CheckArgs;
 pub use fill::FillArgs;
 pub use keygen::KeygenArgs;
 pub use kiosk::KioskArgs;
+pub use kiosk_keygen::KioskKeygenArgs;
 pub use questionnaire::BUILT_IN;
 pub use render::{RenderArgs, RenderFormat};
 pub use review::ReviewArgs;
@@ -66,14 +68,24 @@ pub enum Command {
     /// clinicians' computer and opens the exports: `prescreen review --identity FILE`. The
     /// printed recipient (`age1…`) goes into the kiosk's site configuration, `recipients`.
     Keygen(KeygenArgs),
+    /// Make a kiosk's signing key: write the secret key file, print the public key.
+    ///
+    /// Run once on each kiosk at setup. The key file (readable only by its owner, never
+    /// overwritten) stays on the kiosk and goes into its site configuration as
+    /// `signing_key`; the printed public key (`ed25519:…`) goes, with the kiosk's name, into
+    /// the clinicians' configuration as `kiosks`. See docs/security.md for rotation and a lost
+    /// kiosk.
+    KioskKeygen(KioskKeygenArgs),
     /// Render a summary for reading (text, printable HTML) or for other systems (FHIR R4 JSON).
     ///
     /// `prescreen render SUMMARY [--format text|html|fhir] [-o FILE]` renders a summary file;
     /// `prescreen render --format fhir-questionnaire [--questionnaire FILE]` gives the FHIR
     /// Questionnaire the FHIR responses refer to (default: the built-in questionnaire). Output
     /// goes to standard output, or with `-o` to a new file readable only by its owner (an
-    /// existing file is never replaced). A summary whose digest does not match is refused
-    /// (exit 1) unless `--force`, which renders text or HTML marked as not verified.
+    /// existing file is never replaced). The summary is checked first: who signed it (the
+    /// configured `kiosks`) and whether its scores, flags and alerts are what its answers give
+    /// (recomputed with its questionnaire). An altered or inconsistent summary is refused
+    /// (exit 1) unless `--force`, which renders text or HTML with the warning; never FHIR.
     Render(RenderArgs),
     /// Turn a staff PIN into the `staff_pin` line of the site configuration.
     ///
@@ -93,7 +105,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some(Command::Check(args)) => return check::run(args, out, err),
         Some(Command::Fill(args)) => fill::run(args, config, out, err),
         Some(Command::Keygen(args)) => keygen::run(args, out),
-        Some(Command::Render(args)) => render::run(args, out, err),
+        Some(Command::Render(args)) => render::run(args, config, out, err),
+        Some(Command::KioskKeygen(args)) => kiosk_keygen::run(args, out),
         Some(Command::HashPin) => hash_pin::run(out),
         Some(Command::Review(args)) => review::run(args, config),
         None => kiosk::run(&cli.kiosk, err),

@@ -4,11 +4,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::export::{self, Integrity};
+use crate::export::{self, Consistency, Trust};
 use crate::storage::crypto::Identities;
 use crate::storage::{WriteError, write_atomic};
 
-use super::{CliError, questionnaire};
+use super::{CliError, questionnaire, site};
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
@@ -24,10 +24,14 @@ pub struct RenderArgs {
     /// Write to this new file instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Render text or HTML even when the summary's digest does not match, marked as not
-    /// verified. Never for FHIR, which has no place for the warning.
+    /// Render text or HTML even when the summary was altered or disagrees with its own
+    /// answers, marked as such. Never for FHIR, which has no place for the warning.
     #[arg(long)]
     pub force: bool,
+    /// The site configuration, for its kiosks' public keys and its questionnaires (default as
+    /// for the kiosk).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// An identity file (from `prescreen keygen`) that opens an encrypted summary
     /// (`*.summary.ron.age`); may be given more than once.
     #[arg(long, value_name = "FILE")]
@@ -48,7 +52,13 @@ pub enum RenderFormat {
 }
 
 /// Renders what `args` asks for, to standard output or to the `-o` file.
-pub fn run(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+/// `config` is the site configuration named before the subcommand, used when `args` names none.
+pub fn run(
+    args: &RenderArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
     let text = match (args.format, &args.summary) {
         (RenderFormat::FhirQuestionnaire, Some(path)) => {
             return Err(CliError::invalid(format_args!(
@@ -70,26 +80,38 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 "name the summary to render: prescreen render SUMMARY [--format text|html|fhir]",
             ));
         }
-        (_, Some(path)) => render_summary(path, args, err)?,
+        (_, Some(path)) => render_summary(path, args, config, err)?,
     };
     write_rendered(&text, args.output.as_deref(), out)
 }
 
-/// A summary file as text, HTML or a FHIR QuestionnaireResponse. A summary that fails its
-/// digest check is refused unless `--force` (text and HTML only: they show the warning).
-fn render_summary(path: &Path, args: &RenderArgs, err: &mut dyn Write) -> Result<String, CliError> {
+/// A summary file as text, HTML or a FHIR QuestionnaireResponse, after checking who signed it
+/// (against the configured kiosks) and recomputing it with its questionnaire. An altered or
+/// inconsistent summary is refused unless `--force` (text and HTML only: they show why); one
+/// not signed by a known kiosk, or made with an unknown questionnaire, is rendered with a
+/// warning.
+fn render_summary(
+    path: &Path,
+    args: &RenderArgs,
+    config: Option<&Path>,
+    err: &mut dyn Write,
+) -> Result<String, CliError> {
     let identities = Identities::load(&args.identity)?;
+    let config = site::config(args.config.as_deref().or(config))?;
+    let known = site::known(&config);
     // An encrypted summary is decrypted in memory; nothing readable is written unless `-o`.
     let bytes = crate::storage::crypto::read_record(path, &identities)
         .map_err(|e| CliError::record(path, e))?;
-    let (summary, integrity) = export::read(&bytes).map_err(|e| CliError::invalid_in(path, e))?;
+    let (summary, checks) = known
+        .read(&bytes)
+        .map_err(|e| CliError::invalid_in(path, e))?;
     let fhir = args.format == RenderFormat::Fhir;
-    if let Integrity::NotVerified(reason) = &integrity {
+    if let Some(reason) = checks.refusal() {
         if !args.force || fhir {
             let why = if fhir {
                 "a FHIR export cannot carry the warning, so --force does not apply"
             } else {
-                "--force renders it marked as not verified"
+                "--force renders it with the warning"
             };
             return Err(CliError::invalid_in(
                 path,
@@ -98,13 +120,29 @@ fn render_summary(path: &Path, args: &RenderArgs, err: &mut dyn Write) -> Result
         }
         let _ = writeln!(
             err,
-            "{}: warning: {reason}; rendered marked as not verified",
+            "{}: warning: {reason}; rendered with the warning",
             path.display()
         );
     }
+    if let Trust::Unsigned { .. } = checks.trust {
+        let _ = writeln!(
+            err,
+            "{}: warning: {}",
+            path.display(),
+            checks.trust.describe()
+        );
+    }
+    if checks.consistency == Consistency::UnknownQuestionnaire {
+        let _ = writeln!(
+            err,
+            "{}: warning: {}",
+            path.display(),
+            checks.consistency.describe()
+        );
+    }
     match args.format {
-        RenderFormat::Text => Ok(export::text::render(&summary, &integrity)),
-        RenderFormat::Html => Ok(export::html::render(&summary, &integrity)),
+        RenderFormat::Text => Ok(export::text::render(&summary, &checks)),
+        RenderFormat::Html => Ok(export::html::render(&summary, &checks)),
         RenderFormat::Fhir | RenderFormat::FhirQuestionnaire => {
             json(&export::fhir::questionnaire_response(&summary))
         }

@@ -6,14 +6,15 @@ use std::sync::Arc;
 use crate::engine::SystemClock;
 use crate::storage::crypto::Identities;
 
-use super::{CliError, questionnaire, site};
+use super::{CliError, site};
 
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
     /// A summary file or a folder (default: the configured outbox).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
-    /// The site configuration, for its outbox and questionnaire (default as for the kiosk).
+    /// The site configuration, for its outbox, kiosks and questionnaires (default as for the
+    /// kiosk).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An identity file (from `prescreen keygen`) that opens encrypted exports; may be
@@ -43,16 +44,9 @@ pub fn run(args: &ReviewArgs, config: Option<&Path>) -> Result<(), CliError> {
             path.display()
         )));
     }
-    // The questionnaires this installation knows: summaries from others are marked.
-    let mut known = Vec::new();
-    if let Ok(q) = questionnaire::load(None) {
-        known.push(q.sha256);
-    }
-    if let Some(p) = &config.questionnaire
-        && let Ok(q) = questionnaire::load(Some(p))
-    {
-        known.push(q.sha256);
-    }
+    // The kiosks and questionnaires this installation knows: records are judged by who signed
+    // them and recomputed with their questionnaire.
+    let known = site::known(&config);
     crate::review::run(
         Some(path),
         known,

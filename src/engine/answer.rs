@@ -71,6 +71,11 @@ pub enum Invalid {
     TooLong {
         max_len: u32,
     },
+    /// Typed text with a control character (or, in a one-line box, a line break):
+    /// `line_breaks` says whether the box takes line breaks.
+    ControlCharacter {
+        line_breaks: bool,
+    },
     Empty,
     TooFewEntries {
         min: u32,
@@ -135,6 +140,12 @@ impl fmt::Display for Invalid {
                 "please use at most {max_len} character{}",
                 plural(u64::from(*max_len))
             ),
+            Invalid::ControlCharacter { line_breaks: false } => {
+                f.write_str("please type letters, numbers and punctuation only, on one line")
+            }
+            Invalid::ControlCharacter { line_breaks: true } => {
+                f.write_str("please type letters, numbers and punctuation only")
+            }
             Invalid::Empty => f.write_str("please type an answer"),
             Invalid::TooFewEntries { min: 1 } => f.write_str("please add at least 1 entry"),
             Invalid::TooFewEntries { min } => write!(f, "please add at least {min} entries"),
@@ -344,7 +355,13 @@ pub fn check(
             Ok(())
         }
         (Kind::Text { max_len } | Kind::LongText { max_len }, Answer::Text(t)) => {
-            if t.trim().is_empty() {
+            // One-line boxes take no control character at all; multi-line ones only `\n`.
+            let line_breaks = matches!(item.kind, Kind::LongText { .. });
+            if t.chars()
+                .any(|c| c.is_control() && !(line_breaks && c == '\n'))
+            {
+                Err(Invalid::ControlCharacter { line_breaks })
+            } else if t.trim().is_empty() {
                 Err(Invalid::Empty)
             } else if t.chars().count() > *max_len as usize {
                 Err(Invalid::TooLong { max_len: *max_len })

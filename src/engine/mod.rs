@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod model;
 mod raw;
+pub mod recheck;
 pub mod screen;
 pub mod session;
 pub mod summary;

@@ -6,15 +6,18 @@
 //! completeness (never imputed); flags with the answers that raised them; urgent alerts.
 //! Answers of hidden items are not in it.
 //!
-//! On disk it is RON with a schema version and a SHA-256 digest of its own text, so corruption
-//! and hand edits are detectable. The digest is the first field; it is computed over the file
-//! with the digest itself set to 64 zeros.
+//! On disk it is RON with a schema version, a SHA-256 digest of its own text and, from a kiosk
+//! with a signing key, the kiosk's Ed25519 signature of that same text. The digest is the first
+//! field and the seal (public key and signature) the second; both are computed over the file
+//! with the digest set to 64 zeros and the signature to 128 zeros. The digest catches damage;
+//! only the signature says who wrote the record, since anyone can recompute a digest.
 //!
 //! This file is longer than the others (about 860 lines) on purpose: it is the on-disk schema of
 //! both records (summary and urgent alert), and their building and checked reading sit beside
 //! the types, so a field cannot be added to one without the others in view.
 
 use crate::storage::sha256_hex;
+use crate::storage::sign::{PublicKey, SigningKey};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -26,16 +29,25 @@ use super::model::{
 use super::screen::{self, Span};
 use super::session::Session;
 
-/// The summary format version. Readers refuse other versions with a clear message.
-pub const SCHEMA: u32 = 1;
+/// The record format version written. Version 2 added the kiosk's seal, and the digest of
+/// alert records. Readers also read version 1 (unsigned) and refuse others with a clear
+/// message.
+pub const SCHEMA: u32 = 2;
+
+/// The oldest record format version readers still read.
+pub const OLDEST_SCHEMA: u32 = 1;
 
 /// Summaries larger than this are refused unread (a real one is a few tens of KiB).
 pub const MAX_SUMMARY_BYTES: u64 = crate::storage::MAX_RECORD_BYTES;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
-    /// SHA-256 (hex) of this file's text with this field set to 64 zeros.
+    /// SHA-256 (hex) of this file's text with this field set to 64 zeros (and the seal's
+    /// signature to 128).
     pub digest: String,
+    /// The signature of the kiosk that wrote it; absent: not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
     pub schema: u32,
     pub questionnaire: QuestionnaireInfo,
     /// The language the patient used.
@@ -50,6 +62,14 @@ pub struct Summary {
     pub scores: Vec<ScoreResult>,
     pub sections: Vec<SectionSummary>,
     pub attribution: Vec<String>,
+}
+
+/// A kiosk's signature of a record: its public key (`ed25519:…`) and the Ed25519 signature
+/// (hex) of the record's text with the digest and this signature zeroed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seal {
+    pub kiosk: String,
+    pub signature: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -244,6 +264,11 @@ pub enum Status {
 /// the outbox learn of it even if the patient walks away before submitting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UrgentAlert {
+    /// As in [`Summary::digest`]; empty in version 1 records, which had none.
+    #[serde(default)]
+    pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
     pub schema: u32,
     pub questionnaire: QuestionnaireInfo,
     pub rule: String,
@@ -265,6 +290,8 @@ impl UrgentAlert {
         let visible = session.visibility();
         let ev = Eval::new(q, session.answers(), session.today(), &visible);
         UrgentAlert {
+            digest: String::new(),
+            seal: None,
             schema: SCHEMA,
             questionnaire: QuestionnaireInfo::of(q),
             rule: rule.map_or_else(String::new, |r| r.id.clone()),
@@ -276,37 +303,31 @@ impl UrgentAlert {
         }
     }
 
+    /// The file text, unsigned, with the digest filled in.
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new()
-            .struct_names(true)
-            .new_line("\n".to_owned());
-        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+        self.sealed(None)
     }
 
-    /// Reads an alert record, checking its size, text and schema version.
+    /// The file text, signed by `key` when given, with the digest filled in. `self.digest`
+    /// and `self.seal` are ignored.
+    pub fn sealed(&self, key: Option<&SigningKey>) -> String {
+        let mut copy = self.clone();
+        copy.digest = ZERO_DIGEST.to_owned();
+        copy.seal = key.map(blank_seal);
+        seal_text(&copy, key)
+    }
+
+    /// Reads an alert record, checking its size, text, schema version, digest and signature.
+    pub fn read(bytes: &[u8]) -> Result<(UrgentAlert, Integrity), SummaryError> {
+        read_checked(bytes, "UrgentAlert", |a: &UrgentAlert| {
+            (a.digest.as_str(), a.seal.as_ref(), a.schema)
+        })
+    }
+
+    /// Reads an alert record whose content parses, whatever its integrity (an urgent alert is
+    /// shown to staff even when damaged, marked as such).
     pub fn from_ron(bytes: &[u8]) -> Result<UrgentAlert, SummaryError> {
-        let size = bytes.len() as u64;
-        if size > MAX_SUMMARY_BYTES {
-            return Err(SummaryError::TooLarge {
-                size,
-                limit: MAX_SUMMARY_BYTES,
-            });
-        }
-        let text =
-            std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
-        #[derive(Deserialize)]
-        #[serde(rename = "UrgentAlert")]
-        struct Probe {
-            schema: u32,
-        }
-        let probe: Probe = ron::from_str(text).map_err(|e| syntax(text, e))?;
-        if probe.schema != SCHEMA {
-            return Err(SummaryError::Schema {
-                found: probe.schema,
-                expected: SCHEMA,
-            });
-        }
-        ron::from_str(text).map_err(|e| syntax(text, e))
+        UrgentAlert::read(bytes).map(|(a, _)| a)
     }
 }
 
@@ -358,11 +379,13 @@ pub enum SummaryError {
     #[error("not a readable summary: {0}")]
     Syntax(String),
     #[error(
-        "summary schema version {found} is not supported (this prescreen reads version {expected})"
+        "record schema version {found} is not supported (this prescreen reads versions {OLDEST_SCHEMA} to {expected})"
     )]
     Schema { found: u32, expected: u32 },
     #[error("digest mismatch: the file was changed or damaged after it was written")]
     Digest,
+    #[error("signature mismatch: the file was changed after the kiosk signed it")]
+    Signature,
 }
 
 impl Summary {
@@ -618,6 +641,7 @@ impl Summary {
 
         Summary {
             digest: String::new(),
+            seal: None,
             schema: SCHEMA,
             questionnaire: QuestionnaireInfo::of(q),
             language: lang.to_owned(),
@@ -633,35 +657,37 @@ impl Summary {
         }
     }
 
-    /// The file text, with the digest filled in. `self.digest` is ignored.
+    /// The file text, unsigned, with the digest filled in.
     pub fn to_ron(&self) -> String {
-        let mut copy = self.clone();
-        copy.digest = ZERO_DIGEST.to_owned();
-        let config = ron::ser::PrettyConfig::new()
-            .struct_names(true)
-            .new_line("\n".to_owned())
-            .indentor("  ".to_owned());
-        // Serializing plain data structs to a String cannot fail; an empty string would be
-        // caught by every reader as unreadable rather than pass as a summary.
-        let text = ron::ser::to_string_pretty(&copy, config).unwrap_or_default();
-        let digest = sha256_hex(text.as_bytes());
-        text.replacen(&digest_field(ZERO_DIGEST), &digest_field(&digest), 1)
+        self.sealed(None)
     }
 
-    /// Reads a summary, checking its schema version and digest.
+    /// The file text, signed by `key` when given, with the digest filled in. `self.digest`
+    /// and `self.seal` are ignored.
+    pub fn sealed(&self, key: Option<&SigningKey>) -> String {
+        let mut copy = self.clone();
+        copy.digest = ZERO_DIGEST.to_owned();
+        copy.seal = key.map(blank_seal);
+        seal_text(&copy, key)
+    }
+
+    /// Reads a summary, refusing one whose digest or signature does not match.
     pub fn from_ron(bytes: &[u8]) -> Result<Summary, SummaryError> {
         match Summary::read(bytes)? {
-            (summary, Integrity::Verified) => Ok(summary),
+            (summary, Integrity::Intact { .. }) => Ok(summary),
             (_, Integrity::Mismatch) => Err(SummaryError::Digest),
+            (_, Integrity::BadSignature) => Err(SummaryError::Signature),
         }
     }
 
-    /// Reads a summary whose content parses, whether or not its digest matches: the clinician
-    /// window shows a changed or damaged file with its integrity marked as failed rather than
-    /// hiding it. Everything else (size, text, syntax, schema version) is checked as in
+    /// Reads a summary whose content parses, whatever its integrity: the clinician window
+    /// shows a changed or damaged file with its integrity marked as failed rather than hiding
+    /// it. Everything else (size, text, syntax, schema version) is checked as in
     /// [`Summary::from_ron`].
     pub fn read(bytes: &[u8]) -> Result<(Summary, Integrity), SummaryError> {
-        read_checked(bytes, |s: &Summary| &s.digest, |s| s.schema)
+        read_checked(bytes, "Summary", |s: &Summary| {
+            (s.digest.as_str(), s.seal.as_ref(), s.schema)
+        })
     }
 }
 
@@ -671,6 +697,8 @@ impl Summary {
 #[serde(rename = "Summary")]
 pub struct SummaryHead {
     pub digest: String,
+    #[serde(default)]
+    pub seal: Option<Seal>,
     pub schema: u32,
     pub questionnaire: QuestionnaireInfo,
     pub language: String,
@@ -692,7 +720,9 @@ pub struct FlagCount {
 impl SummaryHead {
     /// Reads the head of a summary with the same checks as [`Summary::read`], digest included.
     pub fn read(bytes: &[u8]) -> Result<(SummaryHead, Integrity), SummaryError> {
-        read_checked(bytes, |s: &SummaryHead| &s.digest, |s| s.schema)
+        read_checked(bytes, "Summary", |s: &SummaryHead| {
+            (s.digest.as_str(), s.seal.as_ref(), s.schema)
+        })
     }
 }
 
@@ -711,13 +741,14 @@ fn count_flags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FlagCount, D::E
     })
 }
 
-/// Size, text, syntax and schema checks, then the digest. The happy path parses once; only a
-/// file that does not parse is probed again for its schema version, so that a newer format
-/// is reported as such rather than as a syntax error.
+/// Size, text, syntax and schema checks, then the digest and the signature. The happy path
+/// parses once; only a file that does not parse is probed again for its schema version, so
+/// that a newer format is reported as such rather than as a syntax error. `fields` gives the
+/// digest, seal and schema version of a parsed record; `name` is its RON struct name.
 fn read_checked<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
-    digest_of: impl Fn(&T) -> &str,
-    schema_of: impl Fn(&T) -> u32,
+    name: &'static str,
+    fields: impl Fn(&T) -> (&str, Option<&Seal>, u32),
 ) -> Result<(T, Integrity), SummaryError> {
     let size = bytes.len() as u64;
     if size > MAX_SUMMARY_BYTES {
@@ -729,10 +760,10 @@ fn read_checked<T: serde::de::DeserializeOwned>(
     let text = std::str::from_utf8(bytes).map_err(|e| SummaryError::NotText(e.valid_up_to()))?;
 
     #[derive(Deserialize)]
-    #[serde(rename = "Summary")]
     struct Probe {
         schema: u32,
     }
+    let supported = |v: u32| (OLDEST_SCHEMA..=SCHEMA).contains(&v);
     let schema_error = |found: u32| SummaryError::Schema {
         found,
         expected: SCHEMA,
@@ -740,32 +771,88 @@ fn read_checked<T: serde::de::DeserializeOwned>(
     let value: T = match ron::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            return Err(match ron::from_str::<Probe>(text) {
-                Ok(p) if p.schema != SCHEMA => schema_error(p.schema),
+            // The probe ignores the struct name, so an alert read as a summary is a syntax
+            // error, not a schema error.
+            let probe = ron::from_str::<Probe>(text.trim_start().strip_prefix(name).unwrap_or(""));
+            return Err(match probe {
+                Ok(p) if !supported(p.schema) => schema_error(p.schema),
                 _ => syntax(text, e),
             });
         }
     };
-    if schema_of(&value) != SCHEMA {
-        return Err(schema_error(schema_of(&value)));
+    let (claimed, seal, schema) = fields(&value);
+    if !supported(schema) {
+        return Err(schema_error(schema));
     }
-    let claimed = digest_of(&value);
-    let zeroed = text.replacen(&digest_field(claimed), &digest_field(ZERO_DIGEST), 1);
-    let digest = sha256_hex(zeroed.as_bytes());
-    let integrity = if digest != claimed || zeroed == text {
+    let mut zeroed = text.replacen(&digest_field(claimed), &digest_field(ZERO_DIGEST), 1);
+    let digest_found = zeroed != text;
+    if let Some(seal) = seal {
+        zeroed = zeroed.replacen(
+            &signature_field(&seal.signature),
+            &signature_field(ZERO_SIGNATURE),
+            1,
+        );
+    }
+    let integrity = if !digest_found || sha256_hex(zeroed.as_bytes()) != claimed {
         Integrity::Mismatch
     } else {
-        Integrity::Verified
+        match seal {
+            None => Integrity::Intact { signed_by: None },
+            Some(seal) => match PublicKey::parse(&seal.kiosk) {
+                Some(key) if key.verifies(zeroed.as_bytes(), &seal.signature) => {
+                    Integrity::Intact {
+                        signed_by: Some(key),
+                    }
+                }
+                _ => Integrity::BadSignature,
+            },
+        }
     };
     Ok((value, integrity))
 }
 
-/// Whether a summary's text is what was written: its digest matches its content.
+/// Whether a record's text is what was written, and who signed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Integrity {
-    Verified,
+    /// The digest matches; `signed_by`: the key whose valid signature the record carries
+    /// (whether that key is one of the clinic's kiosks is for the reader to judge).
+    Intact { signed_by: Option<PublicKey> },
     /// The digest does not match: changed by hand or damaged after it was written.
     Mismatch,
+    /// The digest matches but the signature does not: the text was changed and the digest
+    /// recomputed, or the seal was copied from another record.
+    BadSignature,
+}
+
+impl Integrity {
+    pub fn is_intact(&self) -> bool {
+        matches!(self, Integrity::Intact { .. })
+    }
+}
+
+/// Zero digest and zero signature in `record`'s text, then both filled in over that text.
+fn seal_text<T: Serialize>(record: &T, key: Option<&SigningKey>) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .new_line("\n".to_owned())
+        .indentor("  ".to_owned());
+    // Serializing plain data structs to a String cannot fail; an empty string would be caught
+    // by every reader as unreadable rather than pass as a record.
+    let text = ron::ser::to_string_pretty(record, config).unwrap_or_default();
+    let digest = sha256_hex(text.as_bytes());
+    let signature = key.map(|k| k.sign(text.as_bytes()));
+    let text = text.replacen(&digest_field(ZERO_DIGEST), &digest_field(&digest), 1);
+    match signature {
+        Some(sig) => text.replacen(&signature_field(ZERO_SIGNATURE), &signature_field(&sig), 1),
+        None => text,
+    }
+}
+
+fn blank_seal(key: &SigningKey) -> Seal {
+    Seal {
+        kiosk: key.public().to_string(),
+        signature: ZERO_SIGNATURE.to_owned(),
+    }
 }
 
 /// RON's message, with the common case of a cut-off file said plainly: every record this
@@ -782,8 +869,14 @@ fn syntax(text: &str, e: ron::error::SpannedError) -> SummaryError {
 
 const ZERO_DIGEST: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+const ZERO_SIGNATURE: &str = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
 fn digest_field(digest: &str) -> String {
     format!("digest: \"{digest}\"")
+}
+
+fn signature_field(signature: &str) -> String {
+    format!("signature: \"{signature}\"")
 }
 
 /// A condition in words, for "not asked" reasons: `shown only when “Have you …?” is Yes`.

@@ -7,7 +7,7 @@
 
 use askama::Template;
 
-use super::Integrity;
+use super::Checks;
 use super::view::{AnswerView, DECLINED, NOT_ANSWERED, NOTICES, View};
 use crate::engine::summary::Summary;
 
@@ -17,11 +17,11 @@ struct Page<'a> {
     v: View<'a>,
 }
 
-/// Renders a summary as an HTML page. `integrity` is what the caller found when reading it; an
-/// unverified summary carries a warning at the top.
-pub fn render(summary: &Summary, integrity: &Integrity) -> String {
+/// Renders a summary as an HTML page. `checks` is what the caller found when reading it; a
+/// summary not signed by a known kiosk, altered or inconsistent carries a warning at the top.
+pub fn render(summary: &Summary, checks: &Checks) -> String {
     let page = Page {
-        v: View::of(summary, integrity),
+        v: View::of(summary, checks),
     };
     // Rendering fails only if a value's `Display` fails; every value here is a string or a
     // number, whose `Display` cannot. An empty page would still be noticed, never mistaken for

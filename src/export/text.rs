@@ -4,18 +4,25 @@
 //! break the patient's text mid-word for anyone piping it elsewhere. Where the patient used
 //! another language than the questionnaire's default, the default-language wording follows in
 //! [brackets].
+//!
+//! Nothing in a record reaches the terminal raw: every control character (ESC, BEL, NUL,
+//! carriage returns, line breaks in one-line fields) and every bidirectional-override
+//! character is written as a visible escape such as `\u{1b}`, whatever the file holds, so a
+//! patient's text can neither drive the clinician's terminal nor forge a line of the summary.
+//! Line breaks are kept only inside a multi-line answer, where every continuation line is
+//! indented under the answer.
 
 use std::fmt::Write;
 
-use super::Integrity;
+use super::Checks;
 use super::view::{
     AnswerView, DECLINED, MARK_CLOSE, MARK_OPEN, NOT_ANSWERED, NOTICES, NotAsked, Row, View,
 };
 use crate::engine::summary::Summary;
 
-/// Renders a summary as plain text. `integrity` is what the caller found when reading it.
-pub fn render(summary: &Summary, integrity: &Integrity) -> String {
-    let v = View::of(summary, integrity);
+/// Renders a summary as plain text. `checks` is what the caller found when reading it.
+pub fn render(summary: &Summary, checks: &Checks) -> String {
+    let v = View::of(summary, checks);
     let mut out = Text(String::with_capacity(16 * 1024));
     out.header(&v);
     out.alerts(&v);
@@ -35,13 +42,26 @@ pub fn render(summary: &Summary, integrity: &Integrity) -> String {
 struct Text(String);
 
 impl Text {
+    /// One line; any control character in it is escaped (see [`harmless`]).
     fn line(&mut self, s: &str) {
-        self.0.push_str(s);
+        harmless(s, &mut self.0);
         self.0.push('\n');
     }
 
     fn linef(&mut self, args: std::fmt::Arguments<'_>) {
-        let _ = self.0.write_fmt(args);
+        self.line(&args.to_string());
+    }
+
+    /// Lines that belong together (a multi-line answer): each escaped, continuation lines
+    /// indented by `indent`.
+    fn lines(&mut self, s: &str, indent: &str) {
+        for (n, piece) in s.split('\n').enumerate() {
+            if n > 0 {
+                self.0.push('\n');
+                self.0.push_str(indent);
+            }
+            harmless(piece, &mut self.0);
+        }
         self.0.push('\n');
     }
 
@@ -91,8 +111,12 @@ impl Text {
         }
         self.linef(format_args!("Questionnaire  {}", v.questionnaire));
         self.linef(format_args!("               sha256 {}", v.sha256));
-        let mark = if v.verified { "✓" } else { "✗" };
+        let mark = if v.trusted { "✓" } else { "✗" };
         self.linef(format_args!("Integrity      {mark} {}", v.integrity));
+        self.linef(format_args!("Consistency    {}", v.consistency));
+        for d in &v.differences {
+            self.linef(format_args!("               - {d}"));
+        }
     }
 
     fn alerts(&mut self, v: &View<'_>) {
@@ -217,15 +241,14 @@ impl Text {
                     &marked_text
                 };
                 // Typed text may have line breaks: keep continuation lines under the answer.
-                let lines = text.replace('\n', &format!("\n{indent}    "));
-                let mut a = format!("{indent}  → {lines}");
+                let mut a = format!("{indent}  → {text}");
                 if let Some(d) = shown_default.filter(|d| d != shown) {
                     let _ = write!(a, " [{d}]");
                 }
                 if let Some(c) = converted {
                     let _ = write!(a, " (≈ {c})");
                 }
-                self.line(&a);
+                self.lines(&a, &format!("{indent}    "));
             }
             AnswerView::Declined => self.linef(format_args!("{indent}  → {DECLINED}")),
             AnswerView::NotAnswered => self.linef(format_args!("{indent}  → {NOT_ANSWERED}")),
@@ -259,5 +282,32 @@ impl Text {
         for n in items {
             self.linef(format_args!("{indent}  - {} — {}", n.question, n.reason));
         }
+    }
+}
+
+/// Appends `s` to `out` with every character that could act on a terminal or reorder the
+/// line written as a visible escape: control characters (`\u{1b}`, `\n`, `\r`, `\0` …) and
+/// the bidirectional formatting characters.
+pub(crate) fn harmless(s: &str, out: &mut String) {
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::harmless;
+
+    #[test]
+    fn control_and_bidi_characters_become_visible_escapes() {
+        let mut out = String::new();
+        harmless("a\u{1b}[2Jb\u{7}\0\r\nc\u{202e}d é", &mut out);
+        assert_eq!(out, "a\\u{1b}[2Jb\\u{7}\\u{0}\\u{d}\\u{a}c\\u{202e}d é");
+        assert!(!out.chars().any(char::is_control));
     }
 }

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Integrity, language_name};
+use super::{Checks, Consistency, language_name};
 use crate::engine::Level;
 use crate::engine::summary::{
     AlertRecord, ItemSummary, NotAskedCause, RaisedFlag, Status, Summary,
@@ -29,8 +29,17 @@ pub(crate) struct View<'a> {
     pub default_language: Option<String>,
     pub questionnaire: String,
     pub sha256: &'a str,
-    pub verified: bool,
+    /// Signed by a known kiosk, intact and consistent: the only state shown as good.
+    pub trusted: bool,
+    /// Who wrote it: "signed by kiosk “Front desk 1” and intact", "intact but not signed by a
+    /// known kiosk", "ALTERED — …".
     pub integrity: String,
+    /// Whether it agrees with its own answers; `consistent` false only when recomputed and
+    /// found different (an unknown questionnaire is said plainly, not as a failure).
+    pub consistency: String,
+    pub consistent: bool,
+    /// What the record says that its answers do not give.
+    pub differences: Vec<String>,
     /// Urgent alerts: staff must act now.
     pub alerts: Vec<AlertView<'a>>,
     /// Calm safety messages shown to the patient (declined or skipped self-harm question):
@@ -139,16 +148,8 @@ fn time(t: DateTime<Utc>) -> String {
 }
 
 impl<'a> View<'a> {
-    pub fn of(s: &'a Summary, integrity: &Integrity) -> View<'a> {
+    pub fn of(s: &'a Summary, checks: &Checks) -> View<'a> {
         let other_language = s.language != s.default_language;
-        let integrity_text = match integrity {
-            Integrity::Verified => {
-                "verified: the summary's SHA-256 digest matches its content".to_owned()
-            }
-            Integrity::NotVerified(reason) => format!(
-                "NOT VERIFIED — {reason}. Compare with the original file before relying on it."
-            ),
-        };
         // Urgent flags first; otherwise the questionnaire's order.
         let mut flags: Vec<FlagView<'a>> = s
             .flags
@@ -198,8 +199,14 @@ impl<'a> View<'a> {
                 s.questionnaire.title, s.questionnaire.version
             ),
             sha256: &s.questionnaire.sha256,
-            verified: integrity.is_verified(),
-            integrity: integrity_text,
+            trusted: checks.is_trusted(),
+            integrity: checks.trust.describe(),
+            consistency: checks.consistency.describe(),
+            consistent: !matches!(checks.consistency, Consistency::Inconsistent(_)),
+            differences: match &checks.consistency {
+                Consistency::Inconsistent(d) => d.clone(),
+                _ => Vec::new(),
+            },
             alerts: s
                 .alerts
                 .iter()

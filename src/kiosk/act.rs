@@ -9,7 +9,9 @@ use super::widgets::Edit;
 use super::{Action, Kiosk, Screen, THANKS_SECONDS, strings};
 use crate::engine::summary::{Summary, UrgentAlert};
 use crate::engine::{Alert, Cursor, ItemIdx, Session};
+use crate::export::Consistency;
 use crate::outbox;
+use crate::storage::WriteError;
 use crate::storage::names::{ALERT_SUFFIX, SUMMARY_SUFFIX};
 use crate::ui::theme;
 
@@ -203,7 +205,7 @@ impl Kiosk {
                 &self.outbox,
                 alert.at,
                 ALERT_SUFFIX,
-                record.to_ron().as_bytes(),
+                record.sealed(self.settings.signer.as_ref()).as_bytes(),
                 &self.settings.recipients,
             )
             .map_err(|e| e.to_string());
@@ -225,15 +227,20 @@ impl Kiosk {
         }
         let now = self.clock.now();
         let summary = Summary::build(session, now);
-        // A missing outbox is an error, not something to create: a configured outbox on a
-        // share that is not mounted would otherwise fill the local disk where nobody looks.
-        let result = outbox::write_export(
-            &self.outbox,
-            now,
-            SUMMARY_SUFFIX,
-            summary.to_ron().as_bytes(),
-            &self.settings.recipients,
-        )
+        // The same re-derivation review runs: a fault can never write a record that
+        // contradicts its own answers. A missing outbox is an error, not something to create:
+        // a configured outbox on a share that is not mounted would otherwise fill the local
+        // disk where nobody looks.
+        let result = match Consistency::against(&summary, session.questionnaire()) {
+            Consistency::Inconsistent(d) => Err(WriteError::Inconsistent(d.join("; "))),
+            _ => outbox::write_export(
+                &self.outbox,
+                now,
+                SUMMARY_SUFFIX,
+                summary.sealed(self.settings.signer.as_ref()).as_bytes(),
+                &self.settings.recipients,
+            ),
+        }
         .map_err(|e| e.to_string());
         match &result {
             Ok(_) => {

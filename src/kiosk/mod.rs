@@ -31,7 +31,7 @@ use crate::engine::{Clock, Cursor, ItemIdx, Questionnaire, RuleIdx, Session};
 use crate::ui::{measure, theme};
 use draft::Drafts;
 pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, Settings};
-pub use strings::{Strings, strings};
+pub use strings::{Strings, invalid as message, strings};
 
 /// Seconds the thank-you screen stays before the kiosk resets for the next patient.
 pub const THANKS_SECONDS: f64 = 20.0;

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::storage::crypto::Recipients;
+use crate::storage::sign::SigningKey;
 
 /// Seconds without a touch or key before "Are you still here?" appears.
 pub const IDLE_SECONDS: f64 = 120.0;
@@ -23,6 +24,9 @@ pub struct Settings {
     pub staff_pin: Option<String>,
     /// Public keys exports are encrypted to; empty: written unencrypted (the staff menu warns).
     pub recipients: Recipients,
+    /// The kiosk's signing key: every summary and alert is signed with it. `None`: records
+    /// are written unsigned and review says "not signed by a known kiosk".
+    pub signer: Option<SigningKey>,
 }
 
 impl Default for Settings {
@@ -35,12 +39,19 @@ impl Default for Settings {
             kiosk: false,
             staff_pin: None,
             recipients: Recipients::default(),
+            signer: None,
         }
     }
 }
 
 impl Settings {
-    pub fn from_config(config: &Config, languages: Vec<String>, kiosk: bool) -> Self {
+    /// The settings of `config`; `signer` is its signing key, already loaded.
+    pub fn from_config(
+        config: &Config,
+        languages: Vec<String>,
+        kiosk: bool,
+        signer: Option<SigningKey>,
+    ) -> Self {
         Settings {
             clinic_name: config.clinic_name.clone(),
             languages,
@@ -49,6 +60,7 @@ impl Settings {
             kiosk,
             staff_pin: config.staff_pin.clone(),
             recipients: config.recipients.clone(),
+            signer,
         }
     }
 }

@@ -250,6 +250,13 @@ fn spanish(e: &Invalid, lang: &str) -> String {
         Invalid::DateAfter { max } => format!("Por favor, escriba una fecha hasta el {max}."),
         Invalid::TooLong { max_len: 1 } => "Por favor, use como máximo 1 carácter.".into(),
         Invalid::TooLong { max_len } => format!("Por favor, use como máximo {max_len} caracteres."),
+        Invalid::ControlCharacter { line_breaks: false } => {
+            "Por favor, escriba solo letras, números y signos de puntuación, en una sola línea."
+                .into()
+        }
+        Invalid::ControlCharacter { line_breaks: true } => {
+            "Por favor, escriba solo letras, números y signos de puntuación.".into()
+        }
         Invalid::Empty => "Por favor, escriba una respuesta.".into(),
         Invalid::NoneSelected => "Por favor, elija al menos una opción.".into(),
         Invalid::NoneWithOthers => {

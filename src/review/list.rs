@@ -5,8 +5,8 @@ use chrono::{DateTime, Local, Utc};
 use eframe::egui::{self, Color32, RichText, ScrollArea};
 
 use super::{ReviewApp, URGENT, URGENT_BG};
-use crate::engine::Integrity;
 use crate::engine::summary::Field;
+use crate::export::Trust;
 use crate::inbox::{Record, Review as Mark, Row};
 
 impl ReviewApp {
@@ -97,12 +97,18 @@ fn row_lines(row: &Row, urgent: bool) -> Vec<Line> {
                 n => format!("{n} flags"),
             };
             lines.push((flags, None, false));
-            if s.integrity == Integrity::Mismatch {
-                lines.push((
-                    "Integrity check failed: changed or damaged".to_owned(),
+            match &s.trust {
+                Trust::Altered { .. } => lines.push((
+                    "ALTERED: changed after it was written".to_owned(),
                     Some(URGENT),
                     true,
-                ));
+                )),
+                Trust::Unsigned { .. } => {
+                    lines.push(("Not signed by a known kiosk".to_owned(), None, false))
+                }
+                Trust::Signed { kiosk } => {
+                    lines.push((format!("Signed by kiosk “{kiosk}”"), None, false));
+                }
             }
             if s.known_questionnaire == Some(false) {
                 lines.push(("Unknown questionnaire version".to_owned(), None, false));

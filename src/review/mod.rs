@@ -30,7 +30,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use eframe::egui::{self, Color32, RichText};
 
 use crate::engine::Clock;
-use crate::inbox::{self, Inbox, Row};
+use crate::inbox::{self, Inbox, Known, Row};
 use crate::storage::crypto::Identities;
 use crate::storage::names;
 use crate::ui::theme;
@@ -72,6 +72,8 @@ pub struct ReviewApp {
     clock: Arc<dyn Clock>,
     /// Keys that open encrypted exports (none: they are listed as unreadable, with why).
     identities: Identities,
+    /// The clinic's kiosks and the questionnaires records are recomputed with.
+    known: Known,
     events: Receiver<Event>,
     events_tx: Sender<Event>,
     commands: Sender<Command>,
@@ -88,7 +90,7 @@ impl ReviewApp {
     pub fn new(
         ctx: &egui::Context,
         path: Option<PathBuf>,
-        known: Vec<String>,
+        known: Known,
         identities: Identities,
         clock: Arc<dyn Clock>,
     ) -> ReviewApp {
@@ -100,7 +102,7 @@ impl ReviewApp {
             None => (None, None),
         };
         let mut inbox = Inbox::new(dir.clone());
-        inbox.known = known;
+        inbox.known = known.clone();
         inbox.identities = identities.clone();
         if let Some(f) = &file {
             inbox.add_file(f.clone());
@@ -122,6 +124,7 @@ impl ReviewApp {
             status: None,
             clock,
             identities,
+            known,
             events,
             events_tx,
             commands,
@@ -255,7 +258,12 @@ impl ReviewApp {
 
     /// Reads `path` afresh and shows it.
     fn open(&mut self, path: &Path) {
-        self.opened = Some(Opened::read(path, &self.rows, &self.identities));
+        self.opened = Some(Opened::read(
+            path,
+            &self.rows,
+            &self.identities,
+            &self.known,
+        ));
     }
 
     /// Draws one frame.
@@ -305,7 +313,12 @@ impl ReviewApp {
                     // A file that changed under the open view is read again.
                     if let Some(o) = &self.opened {
                         let path = o.path().to_path_buf();
-                        self.opened = Some(Opened::read(&path, &self.rows, &self.identities));
+                        self.opened = Some(Opened::read(
+                            &path,
+                            &self.rows,
+                            &self.identities,
+                            &self.known,
+                        ));
                     }
                 }
                 Event::Picked(paths) => {
@@ -476,12 +489,12 @@ impl ReviewApp {
         let Some(Opened::Summary {
             path,
             summary,
-            integrity,
+            checks,
         }) = &self.opened
         else {
             return;
         };
-        let html = crate::export::html::render(summary, &(*integrity).into());
+        let html = crate::export::html::render(summary, checks);
         let name =
             names::stem(path).map_or_else(|| "summary.html".to_owned(), |n| format!("{n}.html"));
         let tx = self.events_tx.clone();
@@ -534,7 +547,7 @@ pub fn install_theme(ctx: &egui::Context) {
 /// alerts are overdue after `overdue_minutes`.
 pub fn run(
     path: Option<PathBuf>,
-    known: Vec<String>,
+    known: Known,
     identities: Identities,
     clock: Arc<dyn Clock>,
     overdue_minutes: u32,

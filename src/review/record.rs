@@ -10,10 +10,11 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::list::local;
 use super::{HEADING, OK, ReviewApp, URGENT, URGENT_BG, WARN_BG};
+use crate::engine::UrgentAlert;
 use crate::engine::summary::{Field, Summary};
-use crate::engine::{Integrity, UrgentAlert};
 use crate::export::view::{AnswerView, DECLINED, NOT_ANSWERED, NotAsked, Row as ViewRow, View};
-use crate::inbox::{self, Record, Review as Mark, Row};
+use crate::export::{Checks, Trust};
+use crate::inbox::{self, Known, Record, Review as Mark, Row};
 use crate::storage::crypto::Identities;
 use crate::storage::names;
 use crate::ui::bold;
@@ -23,11 +24,12 @@ pub(super) enum Opened {
     Summary {
         path: PathBuf,
         summary: Box<Summary>,
-        integrity: Integrity,
+        checks: Checks,
     },
     Alert {
         path: PathBuf,
-        alert: UrgentAlert,
+        alert: Box<UrgentAlert>,
+        trust: Trust,
         summary: Option<PathBuf>,
     },
     Unreadable {
@@ -45,11 +47,18 @@ impl Opened {
         }
     }
 
-    /// Reads `path` afresh; `rows` tell which summary an alert was followed by.
-    pub(super) fn read(path: &Path, rows: &[Row], identities: &Identities) -> Opened {
+    /// Reads `path` afresh; `rows` tell which summary an alert was followed by. A summary is
+    /// judged by its seal against `known` kiosks and recomputed with its questionnaire.
+    pub(super) fn read(
+        path: &Path,
+        rows: &[Row],
+        identities: &Identities,
+        known: &Known,
+    ) -> Opened {
         let path_buf = path.to_path_buf();
         match inbox::read_contents(path, identities, Summary::read) {
-            Ok(inbox::Contents::Alert(alert)) => Opened::Alert {
+            Ok(inbox::Contents::Alert(alert, integrity)) => Opened::Alert {
+                trust: known.judge(&integrity),
                 summary: rows.iter().find_map(|r| match &r.record {
                     Record::Alert(a) if r.path == path => a.summary.clone(),
                     _ => None,
@@ -59,8 +68,8 @@ impl Opened {
             },
             Ok(inbox::Contents::Summary(summary, integrity)) => Opened::Summary {
                 path: path_buf,
+                checks: known.check(&summary, &integrity),
                 summary: Box::new(summary),
-                integrity,
             },
             Err(reason) => Opened::Unreadable {
                 path: path_buf,
@@ -96,17 +105,22 @@ impl ReviewApp {
                     Opened::Summary {
                         path,
                         summary,
-                        integrity,
+                        checks,
                     } => {
                         action = summary_actions(ui, row, &self.reviewer);
-                        let view = View::of(summary, &(*integrity).into());
+                        let view = View::of(summary, checks);
                         notices(ui, row, names::is_encrypted(path));
                         summary_view(ui, &view);
                     }
-                    Opened::Alert { alert, summary, .. } => {
+                    Opened::Alert {
+                        alert,
+                        trust,
+                        summary,
+                        ..
+                    } => {
                         action = summary_actions(ui, row, &self.reviewer)
                             .filter(|a| !matches!(a, RecordAction::SaveHtml));
-                        if let Some(p) = alert_view(ui, alert, summary.as_deref()) {
+                        if let Some(p) = alert_view(ui, alert, trust, summary.as_deref()) {
                             action = Some(RecordAction::Open(p));
                         }
                     }
@@ -267,10 +281,18 @@ fn header(ui: &mut egui::Ui, v: &View<'_>) {
     header_grid(ui, "summary-header", &rows);
     ui.add_space(6.0);
     let integrity = format!("Integrity: {}", v.integrity);
-    if v.verified {
+    let consistency = format!("Consistency: {}", v.consistency);
+    if v.trusted {
         ui.colored_label(OK, integrity);
+        ui.colored_label(OK, consistency);
+        return;
+    }
+    callout(ui, URGENT_BG, &integrity);
+    if v.consistent {
+        ui.label(consistency);
     } else {
-        callout(ui, URGENT_BG, &integrity);
+        let listed: String = v.differences.iter().map(|d| format!("\n• {d}")).collect();
+        callout(ui, URGENT_BG, &format!("{consistency}{listed}"));
     }
 }
 
@@ -454,7 +476,12 @@ fn identity_rows(fields: &[Field]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Option<PathBuf> {
+fn alert_view(
+    ui: &mut egui::Ui,
+    a: &UrgentAlert,
+    trust: &Trust,
+    summary: Option<&Path>,
+) -> Option<PathBuf> {
     let mut open = None;
     urgent_banner(ui, "URGENT — safety alert", |ui| {
         ui.label(RichText::new(&a.alert).color(Color32::WHITE).size(HEADING));
@@ -471,6 +498,13 @@ fn alert_view(ui: &mut egui::Ui, a: &UrgentAlert, summary: Option<&Path>) -> Opt
         ),
     ));
     header_grid(ui, "alert-header", &rows);
+    ui.add_space(8.0);
+    let integrity = format!("Integrity: {}", trust.describe());
+    if matches!(trust, Trust::Signed { .. }) {
+        ui.colored_label(OK, integrity);
+    } else {
+        callout(ui, WARN_BG, &integrity);
+    }
     ui.add_space(8.0);
     match summary {
         Some(p) => {

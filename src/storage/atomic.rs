@@ -25,6 +25,12 @@ pub enum WriteError {
     },
     #[error("{0}")]
     Encrypt(#[source] super::crypto::CryptoError),
+    #[error(
+        "the record is {size} bytes, more than the {limit} bytes every reader accepts; it was not written (staff: the answers are kept on screen; shorten the longest typed answers or report the questionnaire that produced it)"
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error("the record disagrees with its own answers, so it was not written: {0}")]
+    Inconsistent(String),
 }
 
 /// A temporary file younger than this is left alone even when unlocked: its writer may have

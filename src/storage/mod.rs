@@ -4,7 +4,7 @@
 //! not a regular file (a folder, a device, a FIFO) at once and never reads more than a limit;
 //! everything it writes goes through [`atomic`], which writes a temporary file, flushes it and
 //! renames it into place. File names of exports ([`names`]), hex digests ([`hex`]) and the age
-//! encryption of exports ([`crypto`]) sit here too, so the outbox writer and the inbox reader
+//! encryption of exports ([`crypto`]) and the kiosks' signing keys ([`sign`]) sit here too, so the outbox writer and the inbox reader
 //! share one definition of each.
 //!
 //! Nothing here knows what a questionnaire or a summary is: this room is below the engine.
@@ -13,6 +13,7 @@ pub mod atomic;
 mod bounded;
 pub mod crypto;
 pub mod names;
+pub mod sign;
 
 pub use atomic::{WriteError, clean_abandoned, replace_atomic, write_atomic};
 pub use bounded::{ReadError, read_bounded};

@@ -160,7 +160,7 @@ fn nothing_is_persisted_by_eframe() {
     let review = prescreen::review::ReviewApp::new(
         &ctx,
         Some(dir.path().to_path_buf()),
-        vec![],
+        prescreen::inbox::Known::default(),
         prescreen::storage::crypto::Identities::default(),
         clock,
     );

@@ -404,7 +404,7 @@ fn a_phq9_already_severe_with_an_item_skipped_is_flagged_severe() {
     let severe = s.flags.iter().find(|f| f.id == "phq9_severe").unwrap();
     assert!(!severe.possible);
     assert_eq!(severe.incomplete, ["PHQ-9: 8 of 9 answered"]);
-    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    let text = prescreen::export::text::render(&s, &crate::trusted());
     assert!(!text.contains("No flag was raised"), "{text}");
     assert!(text.contains("8 of 9 answered — severe whatever the missing answers"));
 }
@@ -418,7 +418,7 @@ fn a_gad7_partial_sum_of_12_raises_moderate_or_possible_severe() {
     let severe = s.flags.iter().find(|f| f.id == "gad7_severe").unwrap();
     assert!(severe.possible, "12 + 3 can reach severe");
     assert!(s.flags.iter().any(|f| f.id == "gad7_incomplete"));
-    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    let text = prescreen::export::text::render(&s, &crate::trusted());
     assert!(
         text.contains("[review (possible)] GAD-7 total in the severe range"),
         "{text}"
@@ -598,12 +598,12 @@ fn free_text_about_self_harm_raises_an_urgent_flag_naming_the_item_with_the_word
         flag.text
     );
     assert_eq!(flag.because[0].answer, "the patient wrote “hacerme daño”");
-    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
+    let text = prescreen::export::text::render(&s, &crate::trusted());
     assert!(
         text.contains("→ A veces pienso en »hacerme daño«. Tengo »preguntas« sobre el ayuno."),
         "{text}"
     );
-    let html = prescreen::export::html::render(&s, &prescreen::export::Integrity::Verified);
+    let html = prescreen::export::html::render(&s, &crate::trusted());
     assert!(html.contains("<mark>hacerme daño</mark>"), "{html}");
     // The quiet fixture's free text matches nothing.
     let quiet = summarize(&q, &repo("tests/fixtures/answers/no_flags.ron"), "en");
@@ -818,8 +818,8 @@ fn spanish_wording_flagged_in_review_is_gone() {
 fn summaries_carry_the_questionnaire_title_not_its_id() {
     let q = load(QUESTIONNAIRE);
     let s = summarize(&q, &repo("tests/fixtures/answers/no_flags.ron"), "en");
-    let text = prescreen::export::text::render(&s, &prescreen::export::Integrity::Verified);
-    let html = prescreen::export::html::render(&s, &prescreen::export::Integrity::Verified);
+    let text = prescreen::export::text::render(&s, &crate::trusted());
+    let html = prescreen::export::html::render(&s, &crate::trusted());
     for out in [&text, &html] {
         assert!(!out.contains("ketamine_candidacy"), "{out}");
         assert!(out.contains("Before your visit: health questions, version 1.1.0"));

@@ -10,7 +10,7 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use prescreen::config::Config;
-use prescreen::engine::{FixedClock, Integrity, Summary, UrgentAlert};
+use prescreen::engine::{FixedClock, Summary, UrgentAlert};
 use prescreen::inbox::{Inbox, Record};
 use prescreen::kiosk::{Kiosk, Screen, Settings};
 use prescreen::outbox;
@@ -471,7 +471,7 @@ fn the_inbox_reads_encrypted_records_with_the_key_and_says_why_without_it() {
     match record(&inbox, &summary) {
         Record::Summary(s) => {
             assert_eq!(s.patient[0].answer, "Alex Rivera");
-            assert_eq!(s.integrity, Integrity::Verified);
+            assert_eq!(s.trust, prescreen::export::Trust::Unsigned { key: None });
             assert_eq!(s.alerts, 1);
         }
         other => panic!("{other:?}"),
@@ -538,7 +538,7 @@ fn the_review_window_opens_an_encrypted_summary_with_the_key_and_flags_plain_one
     h.get_by_label(&label).click();
     h.run();
     h.get_by_label_contains("URGENT — safety alert during the session");
-    h.get_by_label_contains("Integrity: verified");
+    h.get_by_label_contains("Integrity: intact but not signed by a known kiosk");
     assert!(
         h.query_by_label_contains("Not encrypted").is_none(),
         "{summary:?} was encrypted"

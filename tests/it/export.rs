@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use prescreen::engine::answers_file::{AnswersFile, fill};
 use prescreen::engine::{Answer, FixedClock, Questionnaire, Summary};
-use prescreen::export::{self, Integrity, fhir, html, text};
+use prescreen::export::{Checks, Consistency, Trust, fhir, html, text};
 use serde_json::Value;
 
 use crate::cli::{prescreen, stderr, stdout};
@@ -61,9 +61,25 @@ pub(crate) fn all_fixtures() -> Vec<String> {
 }
 
 fn verified(s: &Summary) -> Summary {
-    let (back, integrity) = export::read(s.to_ron().as_bytes()).unwrap();
-    assert_eq!(integrity, Integrity::Verified);
+    let known = crate::known();
+    let text = s.sealed(Some(&crate::kiosk_key()));
+    let (back, checks) = known.read(text.as_bytes()).unwrap();
+    assert_eq!(checks.trust, crate::trusted().trust);
+    assert!(
+        !matches!(checks.consistency, Consistency::Inconsistent(_)),
+        "{checks:?}"
+    );
     back
+}
+
+/// The checks of an altered record.
+fn altered() -> Checks {
+    Checks {
+        trust: Trust::Altered {
+            reason: "digest mismatch: the file was changed".into(),
+        },
+        consistency: Consistency::Consistent,
+    }
 }
 
 fn json<T: serde::Serialize>(resource: &T) -> Value {
@@ -77,10 +93,7 @@ fn json<T: serde::Serialize>(resource: &T) -> Value {
 fn golden_text() {
     for name in ["spanish", "self_harm", "declines_everything"] {
         let s = fixture(name);
-        insta::assert_snapshot!(
-            format!("text_{name}"),
-            text::render(&s, &Integrity::Verified)
-        );
+        insta::assert_snapshot!(format!("text_{name}"), text::render(&s, &crate::trusted()));
     }
 }
 
@@ -88,10 +101,7 @@ fn golden_text() {
 fn golden_html() {
     for name in ["self_harm", "spanish"] {
         let s = fixture(name);
-        insta::assert_snapshot!(
-            format!("html_{name}"),
-            html::render(&s, &Integrity::Verified)
-        );
+        insta::assert_snapshot!(format!("html_{name}"), html::render(&s, &crate::trusted()));
     }
 }
 
@@ -133,8 +143,8 @@ fn positions(hay: &str, needles: &[&str]) -> Vec<usize> {
 #[test]
 fn text_and_html_put_alerts_then_flags_then_scores_then_sections() {
     let s = fixture("self_harm");
-    let t = text::render(&s, &Integrity::Verified);
-    let h = html::render(&s, &Integrity::Verified);
+    let t = text::render(&s, &crate::trusted());
+    let h = html::render(&s, &crate::trusted());
     for (out, alert, score) in [
         (&t, "URGENT ALERT", "PHQ-9:  21 — severe"),
         (
@@ -180,7 +190,7 @@ fn answer_line<'a>(text: &'a str, question: &str) -> &'a str {
 
 #[test]
 fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
-    let t = text::render(&fixture("declines_everything"), &Integrity::Verified);
+    let t = text::render(&fixture("declines_everything"), &crate::trusted());
     assert!(t.contains(
         "  PHQ-9:  incomplete: 0 of 9 answered — minimal to severe (partial sum 0; the total can \
          be 0–27)\n"
@@ -209,7 +219,7 @@ fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
 #[test]
 fn spanish_shows_the_patients_words_with_the_default_language_beside() {
     let s = fixture("spanish");
-    let t = text::render(&s, &Integrity::Verified);
+    let t = text::render(&s, &crate::trusted());
     assert!(t.contains("Language       Spanish (es); English (en) wording in [brackets]"));
     assert!(t.contains("== 1. Sobre usted [About you] =="));
     assert_eq!(
@@ -231,7 +241,7 @@ fn spanish_shows_the_patients_words_with_the_default_language_beside() {
         ),
         "→ 136 mmHg"
     );
-    let h = html::render(&s, &Integrity::Verified);
+    let h = html::render(&s, &crate::trusted());
     assert!(h.contains(
         r#"<span lang="es">Más de la mitad de los días</span> <span class="default" lang="en">[More than half the days]</span>"#
     ));
@@ -239,7 +249,7 @@ fn spanish_shows_the_patients_words_with_the_default_language_beside() {
 
 #[test]
 fn repeating_group_entries_are_listed_one_by_one() {
-    let t = text::render(&fixture("medications"), &Integrity::Verified);
+    let t = text::render(&fixture("medications"), &crate::trusted());
     let at = positions(
         &t,
         &[
@@ -251,44 +261,50 @@ fn repeating_group_entries_are_listed_one_by_one() {
         ],
     );
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
-    let h = html::render(&fixture("medications"), &Integrity::Verified);
+    let h = html::render(&fixture("medications"), &crate::trusted());
     assert_eq!(h.matches(r#"<div class="entry">"#).count(), 2);
 }
 
 #[test]
-fn an_unverified_summary_says_so_at_the_top() {
+fn an_altered_summary_says_so_at_the_top() {
     let s = fixture("no_flags");
-    let why = Integrity::NotVerified("digest mismatch: the file was changed".into());
-    let t = text::render(&s, &why);
+    let t = text::render(&s, &altered());
     let line = t.lines().find(|l| l.starts_with("Integrity")).unwrap();
     assert!(
-        line.contains("✗ NOT VERIFIED — digest mismatch: the file was changed."),
+        line.contains("✗ ALTERED — digest mismatch: the file was changed."),
         "{line}"
     );
     assert!(t.find("Integrity").unwrap() < t.find("Attention flags").unwrap());
-    let h = html::render(&s, &why);
-    assert!(h.contains(r#"<p class="integrity bad" role="alert">✗ Integrity NOT VERIFIED"#));
-    let ok = html::render(&s, &Integrity::Verified);
-    assert!(!ok.contains("NOT VERIFIED") && ok.contains("✓ Integrity verified"));
+    let h = html::render(&s, &altered());
+    assert!(h.contains(r#"<p class="integrity bad" role="alert">✗ Integrity: ALTERED"#));
+    let ok = html::render(&s, &crate::trusted());
+    assert!(
+        !ok.contains("ALTERED")
+            && ok.contains("✓ Integrity: signed by kiosk “Front desk 1” and intact")
+    );
 }
 
 #[test]
 fn read_tells_a_changed_file_from_an_unreadable_one() {
-    let text = fixture("no_flags").to_ron();
-    let (_, integrity) = export::read(text.as_bytes()).unwrap();
-    assert!(integrity.is_verified());
+    let known = crate::known();
+    let read = |t: &[u8]| known.read(t);
+    let text = fixture("no_flags").sealed(Some(&crate::kiosk_key()));
+    let (_, checks) = read(text.as_bytes()).unwrap();
+    assert!(checks.is_trusted());
     let edited = text.replacen("Okafor", "Okafur", 1);
     assert_ne!(edited, text, "fixture name changed?");
-    let (s, integrity) = export::read(edited.as_bytes()).unwrap();
-    assert!(matches!(integrity, Integrity::NotVerified(ref r) if r.contains("digest mismatch")));
+    let (s, checks) = read(edited.as_bytes()).unwrap();
+    assert!(
+        matches!(checks.trust, Trust::Altered { ref reason } if reason.contains("digest mismatch"))
+    );
     assert_eq!(s.identity[0].answer, "Daniel Okafur");
-    assert!(export::read(b"not a summary").is_err());
-    assert!(export::read(&text.as_bytes()[..100]).is_err());
+    assert!(read(b"not a summary").is_err());
+    assert!(read(&text.as_bytes()[..100]).is_err());
 }
 
 #[test]
 fn html_is_one_printable_file() {
-    let h = html::render(&fixture("spanish"), &Integrity::Verified);
+    let h = html::render(&fixture("spanish"), &crate::trusted());
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert!(h.contains(r#"<meta charset="utf-8">"#));
     // Self-contained: no scripts, links, external styles, images or fonts.
@@ -344,7 +360,7 @@ fn summary_with_markup() -> Summary {
 
 #[test]
 fn html_escapes_every_character_of_patient_text() {
-    let h = html::render(&summary_with_markup(), &Integrity::Verified);
+    let h = html::render(&summary_with_markup(), &crate::trusted());
     assert!(!h.contains("<script"), "raw markup reached the page");
     assert!(!h.contains(MARKUP));
     // askama writes numeric character references (`&#60;` is `&lt;`).
@@ -355,7 +371,7 @@ fn html_escapes_every_character_of_patient_text() {
 
 #[test]
 fn text_keeps_patient_text_verbatim() {
-    let t = text::render(&summary_with_markup(), &Integrity::Verified);
+    let t = text::render(&summary_with_markup(), &crate::trusted());
     assert!(t.contains(&format!("\n    → {MARKUP}\n")));
     // A line break typed by the patient stays under the answer.
     assert!(t.contains(&format!("\n    → {MARKUP}\n      second line\n")));
@@ -409,10 +425,7 @@ fn no_output_reads_as_a_treatment_decision() {
     );
     for name in all_fixtures() {
         let s = fixture(&name);
-        for integrity in [
-            Integrity::Verified,
-            Integrity::NotVerified("digest mismatch".into()),
-        ] {
+        for integrity in [crate::trusted(), altered()] {
             for (format, out) in [
                 ("text", text::render(&s, &integrity)),
                 ("html", html::render(&s, &integrity)),
@@ -910,9 +923,10 @@ fn every_shipped_questionnaire_exports_with_unique_link_ids() {
 // ---------------------------------------------------------------------------------------------
 // The `render` command
 
+/// Writes `s` signed by the test kiosk; `render` is then run with [`crate::review_config`].
 fn write_summary(dir: &Path, s: &Summary) -> String {
     let path = dir.join("x.summary.ron");
-    std::fs::write(&path, s.to_ron()).unwrap();
+    std::fs::write(&path, s.sealed(Some(&crate::kiosk_key()))).unwrap();
     path.to_str().unwrap().to_owned()
 }
 
@@ -921,17 +935,31 @@ fn render_prints_each_format_as_the_library_does() {
     let dir = tempfile::tempdir().unwrap();
     let s = fixture("self_harm");
     let path = write_summary(dir.path(), &s);
-    let o = prescreen(&["render", &path]);
+    let o = prescreen(&["--config", crate::review_config(), "render", &path]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        text::render(&s, &Integrity::Verified),
+        text::render(&s, &crate::trusted()),
         "text is the default"
     );
-    let o = prescreen(&["render", &path, "--format", "html"]);
+    let o = prescreen(&[
+        "--config",
+        crate::review_config(),
+        "render",
+        &path,
+        "--format",
+        "html",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), html::render(&s, &Integrity::Verified));
-    let o = prescreen(&["render", &path, "--format", "fhir"]);
+    assert_eq!(stdout(&o), html::render(&s, &crate::trusted()));
+    let o = prescreen(&[
+        "--config",
+        crate::review_config(),
+        "render",
+        &path,
+        "--format",
+        "fhir",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -968,6 +996,8 @@ fn render_writes_a_new_owner_only_file_and_never_replaces_one() {
     let path = write_summary(dir.path(), &s);
     let out = dir.path().join("summary.html");
     let o = prescreen(&[
+        "--config",
+        crate::review_config(),
         "render",
         &path,
         "--format",
@@ -978,7 +1008,7 @@ fn render_writes_a_new_owner_only_file_and_never_replaces_one() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
     let written = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(written, html::render(&s, &Integrity::Verified));
+    assert_eq!(written, html::render(&s, &crate::trusted()));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -988,7 +1018,14 @@ fn render_writes_a_new_owner_only_file_and_never_replaces_one() {
             "a rendered summary is readable by its owner only"
         );
     }
-    let o = prescreen(&["render", &path, "-o", out.to_str().unwrap()]);
+    let o = prescreen(&[
+        "--config",
+        crate::review_config(),
+        "render",
+        &path,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     assert_eq!(
@@ -996,7 +1033,14 @@ fn render_writes_a_new_owner_only_file_and_never_replaces_one() {
         written,
         "left as it was"
     );
-    let o = prescreen(&["render", &path, "-o", "/nonexistent/dir/x.txt"]);
+    let o = prescreen(&[
+        "--config",
+        crate::review_config(),
+        "render",
+        &path,
+        "-o",
+        "/nonexistent/dir/x.txt",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -1026,7 +1070,7 @@ fn render_refuses_a_changed_summary_unless_forced_and_never_for_fhir() {
         .find(|l| l.starts_with("Integrity"))
         .unwrap()
         .to_owned();
-    assert!(line.contains("✗ NOT VERIFIED"), "{line}");
+    assert!(line.contains("✗ ALTERED"), "{line}");
     let o = prescreen(&["render", path, "--force", "--format", "fhir"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--force does not apply"));
@@ -1051,10 +1095,24 @@ fn render_reports_bad_input_and_unreadable_files() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("name the summary to render"));
     let path = write_summary(dir.path(), &fixture("no_flags"));
-    let o = prescreen(&["render", &path, "--format", "fhir-questionnaire"]);
+    let o = prescreen(&[
+        "--config",
+        crate::review_config(),
+        "render",
+        &path,
+        "--format",
+        "fhir-questionnaire",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let demo = repo("questionnaires/demo.ron");
-    let o = prescreen(&["render", &path, "--questionnaire", demo.to_str().unwrap()]);
+    let o = prescreen(&[
+        "--config",
+        crate::review_config(),
+        "render",
+        &path,
+        "--questionnaire",
+        demo.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let o = prescreen(&["render", "--help"]);
     assert_eq!(o.status.code(), Some(0));

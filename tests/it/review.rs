@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use prescreen::engine::answers_file::{AnswersFile, fill};
 use prescreen::engine::summary::Status;
-use prescreen::engine::{FixedClock, Integrity, Summary, UrgentAlert};
+use prescreen::engine::{FixedClock, Summary, UrgentAlert};
 use prescreen::inbox::{self, Inbox, Record, Review};
 use prescreen::review::ReviewApp;
 use prescreen::storage::crypto::Identities;
@@ -133,7 +133,7 @@ fn urgent_first_then_newest_with_bad_files_and_their_reasons() {
     }
 
     match &row(&inbox, &m.tampered).record {
-        Record::Summary(s) => assert_eq!(s.integrity, Integrity::Mismatch),
+        Record::Summary(s) => assert!(s.trust.is_altered(), "{:?}", s.trust),
         other => panic!("{other:?}"),
     }
     match &row(&inbox, &m.truncated).record {
@@ -142,7 +142,7 @@ fn urgent_first_then_newest_with_bad_files_and_their_reasons() {
     }
     match &row(&inbox, &m.normal).record {
         Record::Summary(s) => {
-            assert_eq!(s.integrity, Integrity::Verified);
+            assert_eq!(s.trust, prescreen::export::Trust::Unsigned { key: None });
             assert_eq!(s.patient[0].answer, "Daniel Okafor");
         }
         other => panic!("{other:?}"),
@@ -158,7 +158,7 @@ fn other_bad_files_are_listed_with_a_reason_and_big_ones_are_not_read() {
     write(
         dir.path(),
         "b.summary.ron",
-        &text.replacen("schema: 1", "schema: 7", 1),
+        &text.replacen("schema: 2", "schema: 7", 1),
     );
     std::fs::write(dir.path().join("c.summary.ron"), [0xff, 0xfe, 0x00, 0x81]).unwrap();
     // 50 MB, sparse: refused by its size, unread.
@@ -172,7 +172,13 @@ fn other_bad_files_are_listed_with_a_reason_and_big_ones_are_not_read() {
     );
 
     let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
-    inbox.known = vec!["not-this-one".into()];
+    // An installation that knows only the demo questionnaire.
+    inbox.known = prescreen::inbox::Known {
+        kiosks: Vec::new(),
+        library: prescreen::engine::recheck::Library::new(vec![crate::scenario::load(
+            "questionnaires/demo.ron",
+        )]),
+    };
     inbox.scan();
     let reasons: Vec<(String, String)> = inbox
         .rows()
@@ -292,7 +298,7 @@ fn window_sized(
     let mut app = ReviewApp::new(
         &ctx,
         Some(path.to_path_buf()),
-        Vec::new(),
+        crate::known(),
         identities,
         clock,
     );
@@ -367,11 +373,11 @@ fn the_window_lists_urgent_first_and_opens_a_summary_with_flags_above_answers() 
         rows.iter()
             .any(|r| r.starts_with("Cannot be read") && r.contains("ends early"))
     );
-    assert!(rows.iter().any(|r| r.contains("Integrity check failed")));
+    assert!(rows.iter().any(|r| r.contains("ALTERED")));
 
     // Open the normal summary: header, then flags, then scores, then answers.
     open_row(&mut h, &m.normal);
-    h.get_by_label_contains("Integrity: verified");
+    h.get_by_label_contains("Integrity: intact but not signed by a known kiosk");
     let y = |h: &Harness<'_, ReviewApp>, text: &str| h.get_by_label_contains(text).rect().min.y;
     let flags = y(&h, "For clinician review");
     let scores = y(&h, "Scores");
@@ -446,16 +452,13 @@ fn bad_files_open_to_their_reason_and_tampered_ones_say_so() {
     h.get_by_label(&m.truncated.display().to_string());
 
     let label = h
-        .get_all_by(|n| {
-            n.label()
-                .is_some_and(|l| l.contains("Integrity check failed"))
-        })
+        .get_all_by(|n| n.label().is_some_and(|l| l.contains("ALTERED")))
         .next()
         .and_then(|n| n.accesskit_node().label())
         .unwrap();
     h.get_by_label(&label).click();
     h.run();
-    h.get_by_label_contains("Integrity: NOT VERIFIED");
+    h.get_by_label_contains("Integrity: ALTERED");
 }
 
 #[test]
@@ -663,18 +666,19 @@ fn a_summary_dropped_onto_the_window_is_listed_and_opened() {
     h.run();
     // Opened at once: a Spanish session shows the language and the English beside it.
     h.get_by_label("Spanish (es)");
-    h.get_by_label_contains("Integrity: verified");
+    h.get_by_label_contains("Integrity: intact but not signed by a known kiosk");
 }
 
 /// The window draws the same view as `prescreen render`: for every answers fixture, flags,
 /// scores and sections come in the same order, with the same integrity wording.
 #[test]
 fn the_window_and_the_text_render_agree_on_every_fixture() {
-    use prescreen::export::{Integrity as Shown, text};
+    use prescreen::export::text;
     for name in crate::export::all_fixtures() {
         let summary = crate::export::fixture(&name);
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.summary.ron", &summary.to_ron());
+        let signed = summary.sealed(Some(&crate::kiosk_key()));
+        write(dir.path(), "a.summary.ron", &signed);
         let tall = egui::Vec2::new(1280.0, 12_000.0);
         let mut h = window_sized(dir.path(), Identities::default(), tall);
         wait_for(&mut h, "the record", |a| !a.rows().is_empty());
@@ -684,7 +688,7 @@ fn the_window_and_the_text_render_agree_on_every_fixture() {
             .unwrap()
             .click();
         h.run();
-        let rendered = text::render(&summary, &Shown::Verified);
+        let rendered = text::render(&summary, &crate::trusted());
 
         // Where each part stands in the text, and where its label stands in the window.
         let mut parts: Vec<(usize, f32, String)> = Vec::new();

@@ -598,7 +598,7 @@ fn a_hidden_section_reads_as_one_line() {
             item.status
         );
     }
-    let text = prescreen::export::text::render(&summary, &prescreen::export::Integrity::Verified);
+    let text = prescreen::export::text::render(&summary, &crate::trusted());
     assert!(
         text.contains("== 2. Later ==\n  Section not asked: asked only when “A?” is Yes.\n"),
         "{text}"

@@ -135,12 +135,12 @@ fn truncated_binary_and_foreign_files_are_reported() {
         Summary::from_ron(b""),
         Err(SummaryError::Syntax(_))
     ));
-    let v2 = text.replacen("schema: 1,", "schema: 2,", 1);
+    let v3 = text.replacen("schema: 2,", "schema: 3,", 1);
     assert_eq!(
-        Summary::from_ron(v2.as_bytes()),
+        Summary::from_ron(v3.as_bytes()),
         Err(SummaryError::Schema {
-            found: 2,
-            expected: 1
+            found: 3,
+            expected: 2
         })
     );
     let huge = vec![b' '; 9 * 1024 * 1024];
