@@ -14,12 +14,14 @@
 //!   the other.
 //! - [`inbox`]: the clinician's list of exported records without a window: read, check, pair,
 //!   order, review marks.
+//! - [`audit`]: the hash-chained log of review actions beside the records, and its check.
 //! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON (pure functions).
 //! - [`outbox`]: where a kiosk writes summaries and alerts.
 //! - [`config`]: the site configuration file.
 //! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
 //! - [`storage`]: bounded reading, atomic writing, file names, hex, age encryption.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod engine;
