@@ -98,13 +98,13 @@ impl ReviewApp {
                         summary,
                         integrity,
                     } => {
-                        action = summary_actions(ui, row, &self.reviewer);
+                        action = summary_actions(ui, row);
                         let view = View::of(summary, &(*integrity).into());
                         notices(ui, row, names::is_encrypted(path));
                         summary_view(ui, &view);
                     }
                     Opened::Alert { alert, summary, .. } => {
-                        action = summary_actions(ui, row, &self.reviewer)
+                        action = summary_actions(ui, row)
                             .filter(|a| !matches!(a, RecordAction::SaveHtml));
                         if let Some(p) = alert_view(ui, alert, summary.as_deref()) {
                             action = Some(RecordAction::Open(p));
@@ -122,10 +122,10 @@ impl ReviewApp {
     }
 }
 
-/// "Mark as reviewed" and "Save as HTML…", with the review state.
-fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>, reviewer: &str) -> Option<RecordAction> {
+/// "Mark as reviewed" and "Save as HTML…", with the review state (the latest mark, and how
+/// many came before it).
+fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>) -> Option<RecordAction> {
     let mut action = None;
-    let named = !reviewer.trim().is_empty();
     ui.horizontal_wrapped(|ui| {
         let mark = match row.and_then(|r| r.review.as_ref()) {
             Some(Mark::Reviewed(m)) => {
@@ -143,14 +143,15 @@ fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>, reviewer: &str) -> Opti
             }
             None => true,
         };
-        if mark {
-            let button = ui.add_enabled(named, egui::Button::new("Mark as reviewed"));
-            if !named {
-                ui.label("(type your name in Reviewer first)");
-            }
-            if button.clicked() {
-                action = Some(RecordAction::MarkReviewed);
-            }
+        if let Some(earlier) = row
+            .map(|r| r.marks.len().saturating_sub(1))
+            .filter(|&n| n > 0)
+        {
+            let marks = if earlier == 1 { "mark" } else { "marks" };
+            ui.label(format!("({earlier} earlier {marks} kept)"));
+        }
+        if mark && ui.button("Mark as reviewed").clicked() {
+            action = Some(RecordAction::MarkReviewed);
         }
         if ui.button("Save as HTML…").clicked() {
             action = Some(RecordAction::SaveHtml);
