@@ -314,6 +314,10 @@ impl std::fmt::Display for Problem {
         match self {
             Problem::Unreadable(why) => write!(f, "cannot be read as an audit line: {why}"),
             Problem::Edited => f.write_str("was edited: its hash does not match its content"),
+            Problem::DoesNotFollow { seq, expected } if *seq == expected + 1 => write!(
+                f,
+                "does not follow the line before it: the line numbered {expected} was removed"
+            ),
             Problem::DoesNotFollow { seq, expected } if seq > expected => write!(
                 f,
                 "does not follow the line before it: the lines numbered {expected} to {} were \
