@@ -354,8 +354,11 @@ fn mark_history_keeps_every_mark_and_the_inbox_shows_the_latest() {
     assert_eq!(row.marks.len(), 2, "a rescan sees a mark added later");
 }
 
+/// Marks and acknowledgements written before the audit trail (one mark a record, a typed
+/// reviewer name) are still read: a reviewed record stays reviewed, an acknowledged alert
+/// stays acknowledged.
 #[test]
-fn a_mark_made_before_marks_kept_their_history_still_counts() {
+fn records_made_before_the_audit_trail_still_count() {
     let dir = tempfile::tempdir().unwrap();
     let m = morning(dir.path());
     let old = dir.path().join(inbox::REVIEWED_DIR).join(format!(
@@ -379,4 +382,19 @@ fn a_mark_made_before_marks_kept_their_history_still_counts() {
         .map(|m| m.by)
         .collect();
     assert_eq!(by, ["Dr Okafor", "mensah"]);
+
+    let ack = prescreen::review::alerts::ack_path(&m.walked_away).unwrap();
+    std::fs::create_dir_all(ack.parent().unwrap()).unwrap();
+    std::fs::write(
+        &ack,
+        format!(
+            "Acknowledged(file: \"{}\", sha256: \"{}\", os_user: \"okafor\", \
+             reviewer: \"Dr Okafor\", at: \"2026-11-21T10:00:00Z\")",
+            name(&m.walked_away),
+            sha(&m.walked_away)
+        ),
+    )
+    .unwrap();
+    let read = prescreen::review::alerts::read_ack(&m.walked_away).unwrap();
+    assert_eq!(read.os_user, "okafor");
 }
