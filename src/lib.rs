@@ -7,8 +7,8 @@
 //!
 //! The rooms, from the top down (see `ARCHITECTURE.md`):
 //!
-//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`; no subcommand
-//!   opens the kiosk).
+//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`, `audit`; no
+//!   subcommand opens the kiosk).
 //! - [`kiosk`] and [`review`]: the two applications — the patient kiosk and the clinician
 //!   review window — on the shared [`ui`] room (fonts, theme, touch settings). Neither imports
 //!   the other.
