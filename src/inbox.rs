@@ -3,8 +3,10 @@
 //!
 //! A row is one file: a summary, an urgent-alert record, or a file that could not be read (with
 //! the reason). Nothing here changes an exported file. "Reviewed" is a separate small record in
-//! a `reviewed/` subfolder beside the exports, holding who, when, and the SHA-256 of the file as
-//! it was reviewed, so a file changed after review is noticed.
+//! a `reviewed/` subfolder beside the exports, holding who (the operating-system account), when,
+//! and the SHA-256 of the file as it was reviewed, so a file changed after review is noticed.
+//! Every mark is its own file under a fresh name and none is ever replaced: the history of a
+//! record's marks is kept, and two clinicians marking the same record at once both keep theirs.
 //!
 //! Encrypted exports (`*.summary.ron.age`, `*.alert.ron.age`) are decrypted in memory with the
 //! identities the inbox was given and then read exactly as plain ones; without the right key
@@ -15,6 +17,7 @@
 //! again) when it is opened.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -33,7 +36,9 @@ use crate::storage::{MAX_RECORD_BYTES, ReadError, names, read_bounded, sha256_he
 /// Name of the subfolder holding review records.
 pub const REVIEWED_DIR: &str = "reviewed";
 
-/// Suffix of a review record: `<export file name>.reviewed.ron`.
+/// Suffix of a review record: `reviewed/<export file name>/<UTC time>-<random>.reviewed.ron`,
+/// one file a mark. (Before marks kept their history, the one mark of an export was
+/// `reviewed/<export file name>.reviewed.ron`; such a file is still read, as the oldest mark.)
 pub const REVIEWED_SUFFIX: &str = ".reviewed.ron";
 
 /// One file of the inbox.
@@ -44,7 +49,10 @@ pub struct Row {
     /// file, its modification time.
     pub received: DateTime<Utc>,
     pub record: Record,
+    /// The latest mark, checked against the file as it is now.
     pub review: Option<Review>,
+    /// Every mark of the file, oldest first (the last is the one `review` checks).
+    pub marks: Vec<ReviewMark>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +106,7 @@ pub struct ReviewMark {
     pub file: String,
     /// SHA-256 of the file's bytes when it was reviewed.
     pub sha256: String,
+    /// The operating-system account that marked it (`audit::os_user`).
     pub by: String,
     pub at: DateTime<Utc>,
 }
@@ -202,9 +211,18 @@ struct Cached {
     modified: Option<SystemTime>,
     received: DateTime<Utc>,
     record: Record,
-    /// The review record's size and time when `review` was read, and what it said.
-    review_stamp: Option<(u64, Option<SystemTime>)>,
+    /// What the review records looked like when `marks` were read.
+    review_stamp: Option<MarkStamp>,
     review: Option<Review>,
+    marks: Vec<ReviewMark>,
+}
+
+/// What tells that a file's marks changed: marks are never replaced, only added, so the names
+/// in its folder (and the old single record's size and time) are enough.
+#[derive(Clone, Debug, PartialEq)]
+struct MarkStamp {
+    legacy: Option<(u64, Option<SystemTime>)>,
+    names: Vec<OsString>,
 }
 
 /// The rows of a folder (and of files opened one by one), kept up to date by [`Inbox::scan`].
@@ -285,11 +303,14 @@ impl Inbox {
                 read_record(&path, len, modified, &self.known, &self.identities)
             });
             // Review marks are read again only when they, or the file, changed.
-            let stamp = review_path(&path)
-                .and_then(|r| std::fs::metadata(r).ok())
-                .map(|m| (m.len(), m.modified().ok()));
-            if changed || stamp != cached.review_stamp || stamp.is_some_and(|(_, t)| t.is_none()) {
-                cached.review = stamp.and_then(|_| review_of(&path));
+            let stamp = mark_stamp(&path);
+            let untimed = stamp
+                .as_ref()
+                .and_then(|s| s.legacy)
+                .is_some_and(|(_, t)| t.is_none());
+            if changed || stamp != cached.review_stamp || untimed {
+                cached.marks = stamp.as_ref().map_or_else(Vec::new, |s| marks_in(&path, s));
+                cached.review = review_of(&path, cached.marks.last());
                 cached.review_stamp = stamp;
             }
             cache.insert(path, cached);
@@ -323,6 +344,7 @@ impl Inbox {
                 received: c.received,
                 record: c.record.clone(),
                 review: c.review.clone(),
+                marks: c.marks.clone(),
             })
             .collect();
 
@@ -442,11 +464,18 @@ fn read_record(
         record,
         review_stamp: None,
         review: None,
+        marks: Vec::new(),
     }
 }
 
-/// Where the review record of `path` lives.
-pub fn review_path(path: &Path) -> Option<PathBuf> {
+/// The folder of the review marks of `path`: `reviewed/<file name>/` beside it.
+pub fn marks_dir(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    Some(path.parent()?.join(REVIEWED_DIR).join(name))
+}
+
+/// Where the one mark of `path` was kept before marks kept their history.
+fn legacy_mark_path(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
     Some(
         path.parent()?
@@ -455,10 +484,58 @@ pub fn review_path(path: &Path) -> Option<PathBuf> {
     )
 }
 
-fn review_of(path: &Path) -> Option<Review> {
-    let record = review_path(path)?;
-    let bytes = read_bounded(&record, 64 * 1024).ok()?;
-    let mark: ReviewMark = ron::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+/// The names of the mark files of `path`, sorted; `None` when it has none.
+fn mark_stamp(path: &Path) -> Option<MarkStamp> {
+    let legacy = legacy_mark_path(path)
+        .and_then(|r| std::fs::metadata(r).ok())
+        .map(|m| (m.len(), m.modified().ok()));
+    let mut names: Vec<OsString> = marks_dir(path)
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| {
+            n.to_str()
+                .is_some_and(|n| n.ends_with(REVIEWED_SUFFIX) && !n.starts_with('.'))
+        })
+        .collect();
+    names.sort();
+    (legacy.is_some() || !names.is_empty()).then_some(MarkStamp { legacy, names })
+}
+
+/// Every readable review mark of `path`, oldest first. A mark file that cannot be read as one
+/// is left out.
+pub fn marks_of(path: &Path) -> Vec<ReviewMark> {
+    mark_stamp(path).map_or_else(Vec::new, |s| marks_in(path, &s))
+}
+
+/// The marks of `path` that `stamp` lists.
+fn marks_in(path: &Path, stamp: &MarkStamp) -> Vec<ReviewMark> {
+    let read = |record: &Path| -> Option<ReviewMark> {
+        let bytes = read_bounded(record, 64 * 1024).ok()?;
+        ron::from_str(std::str::from_utf8(&bytes).ok()?).ok()
+    };
+    let mut marks: Vec<(ReviewMark, OsString)> = Vec::new();
+    if stamp.legacy.is_some()
+        && let Some(m) = legacy_mark_path(path).as_deref().and_then(read)
+    {
+        marks.push((m, OsString::new()));
+    }
+    if let Some(dir) = marks_dir(path) {
+        for name in &stamp.names {
+            if let Some(m) = read(&dir.join(name)) {
+                marks.push((m, name.clone()));
+            }
+        }
+    }
+    marks.sort_by(|(a, an), (b, bn)| a.at.cmp(&b.at).then(an.cmp(bn)));
+    marks.into_iter().map(|(m, _)| m).collect()
+}
+
+/// The latest mark, checked against the file's bytes as they are now.
+fn review_of(path: &Path, latest: Option<&ReviewMark>) -> Option<Review> {
+    let mark = latest?.clone();
     let now = file_sha256(path).ok()?;
     Some(if now == mark.sha256 {
         Review::Reviewed(mark)
@@ -486,14 +563,22 @@ pub enum MarkError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write the review record: {0}")]
+    Store(#[source] crate::storage::WriteError),
     #[error("{0} is not a file name")]
     Name(PathBuf),
 }
 
-/// Records that `path` was reviewed by `by` at `at`, without touching the file itself: the
-/// record goes to `reviewed/<name>.reviewed.ron` beside it, written atomically, owner-only.
-pub fn mark_reviewed(path: &Path, by: &str, at: DateTime<Utc>) -> Result<ReviewMark, MarkError> {
-    let record = review_path(path).ok_or_else(|| MarkError::Name(path.to_path_buf()))?;
+/// Records that `path` was reviewed by `by` (the operating-system account) at `at`, without
+/// touching the file itself: a new record in `reviewed/<name>/` beside it, under a fresh name,
+/// written atomically, owner-only, never replacing an earlier mark. Returns the mark and the
+/// path of its record.
+pub fn mark_reviewed(
+    path: &Path,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<(ReviewMark, PathBuf), MarkError> {
+    let dir = marks_dir(path).ok_or_else(|| MarkError::Name(path.to_path_buf()))?;
     let sha256 = file_sha256(path).map_err(|source| MarkError::Read {
         path: path.to_path_buf(),
         source,
@@ -511,12 +596,16 @@ pub fn mark_reviewed(path: &Path, by: &str, at: DateTime<Utc>) -> Result<ReviewM
         .struct_names(true)
         .new_line("\n".to_owned());
     let text = ron::ser::to_string_pretty(&mark, config).unwrap_or_default();
-    let dir = record.parent().unwrap_or(Path::new("."));
     let write = |source| MarkError::Write {
-        path: dir.to_path_buf(),
+        path: dir.clone(),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(write)?;
-    crate::storage::replace_atomic(&record, text.as_bytes()).map_err(write)?;
-    Ok(mark)
+    std::fs::create_dir_all(&dir).map_err(write)?;
+    let record = crate::storage::write_atomic(
+        &dir,
+        &names::file_name(at, REVIEWED_SUFFIX),
+        text.as_bytes(),
+    )
+    .map_err(MarkError::Store)?;
+    Ok((mark, record))
 }

@@ -7,19 +7,21 @@
 //!
 //! The rooms, from the top down (see `ARCHITECTURE.md`):
 //!
-//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`; no subcommand
-//!   opens the kiosk).
+//! - [`cli`]: the command line (`check`, `fill`, `render`, `keygen`, `review`, `audit`; no
+//!   subcommand opens the kiosk).
 //! - [`kiosk`] and [`review`]: the two applications — the patient kiosk and the clinician
 //!   review window — on the shared [`ui`] room (fonts, theme, touch settings). Neither imports
 //!   the other.
 //! - [`inbox`]: the clinician's list of exported records without a window: read, check, pair,
 //!   order, review marks.
+//! - [`audit`]: the hash-chained log of review actions beside the records, and its check.
 //! - [`export`]: the summary as plain text, printable HTML and FHIR R4 JSON (pure functions).
 //! - [`outbox`]: where a kiosk writes summaries and alerts.
 //! - [`config`]: the site configuration file.
 //! - [`engine`]: questionnaire model, loader and validator, sessions, scores, flags, summaries.
 //! - [`storage`]: bounded reading, atomic writing, file names, hex, age encryption.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -11,6 +11,7 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod check;
 mod error;
 mod fill;
@@ -25,6 +26,7 @@ mod site;
 
 use error::CliError;
 
+pub use audit::AuditArgs;
 pub use check::CheckArgs;
 pub use fill::FillArgs;
 pub use keygen::KeygenArgs;
@@ -95,6 +97,14 @@ pub enum Command {
     /// Open the clinician review window: the inbox of summaries and urgent alerts, urgent
     /// first, and each summary with its flags, scores and answers.
     Review(ReviewArgs),
+    /// Check the outbox's audit log of review actions: that every line follows the one before
+    /// it, and that every review mark and acknowledgement has its line.
+    ///
+    /// Prints the number of lines checked, the head (the last line's number and hash: keep it
+    /// elsewhere to notice later removal of the last lines) and "chain intact"; or names the
+    /// first line that was edited, removed or inserted, and exits 1. Exits 2 when the log
+    /// cannot be read.
+    Audit(AuditArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -109,6 +119,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some(Command::KioskKeygen(args)) => kiosk_keygen::run(args, out),
         Some(Command::HashPin) => hash_pin::run(out),
         Some(Command::Review(args)) => review::run(args, config),
+        Some(Command::Audit(args)) => audit::run(args, config, out),
         None => kiosk::run(&cli.kiosk, err),
     };
     match done {

@@ -7,9 +7,9 @@
 //! only sound available without an audio library; it never blocks). A pending alert older than
 //! the configured minutes is marked **overdue**, and the window asks for attention again.
 //!
-//! The acknowledgement (the operating-system user, the name typed as reviewer, the time, the
-//! SHA-256 of the file) is written to `acknowledged/<file>.ack.ron` beside the export, never
-//! into it: exports are never changed. Marking a record reviewed also ends its wait, and an
+//! The acknowledgement (the operating-system user, the time, the SHA-256 of the file) is written
+//! to `acknowledged/<file>.ack.ron` beside the export, never into it: exports are never changed.
+//! The audit log beside the export keeps a line for every acknowledgement. Marking a record reviewed also ends its wait, and an
 //! alert's acknowledgement covers the summary the same session submitted later.
 
 use std::collections::HashMap;
@@ -41,8 +41,6 @@ pub struct Acknowledgement {
     pub sha256: String,
     /// The operating-system account the window runs under.
     pub os_user: String,
-    /// The name typed as reviewer in the window (may be the same).
-    pub reviewer: String,
     pub at: DateTime<Utc>,
 }
 
@@ -67,7 +65,6 @@ pub fn read_ack(export: &Path) -> Option<Acknowledgement> {
 pub fn acknowledge(
     export: &Path,
     os_user: &str,
-    reviewer: &str,
     at: DateTime<Utc>,
 ) -> Result<Acknowledgement, String> {
     let record = ack_path(export).ok_or_else(|| format!("{} is not a file", export.display()))?;
@@ -80,7 +77,6 @@ pub fn acknowledge(
             .unwrap_or_default(),
         sha256: sha256_hex(&bytes),
         os_user: os_user.to_owned(),
-        reviewer: reviewer.to_owned(),
         at,
     };
     let config = ron::ser::PrettyConfig::new()

@@ -10,6 +10,11 @@
 //! (`prescreen review --identity FILE`), decrypted in memory only. A summary that was stored
 //! unencrypted says so in its header.
 //!
+//! Every review action — opening a record, marking it reviewed, acknowledging an alert, saving
+//! it as HTML — appends a line to the audit log beside the record (`crate::audit`), under the
+//! operating-system account the window runs as; there is no typed reviewer name to trust. A
+//! line that cannot be written is said in the status line and the action itself still stands.
+//!
 //! Urgent alerts wait for a person (`alerts`): a banner without "dismiss" until someone
 //! acknowledges, a request for the window system's attention, the terminal bell, and
 //! "overdue" after the configured minutes.
@@ -29,6 +34,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::egui::{self, Color32, RichText};
 
+use crate::audit::{self, Action};
 use crate::engine::Clock;
 use crate::inbox::{self, Inbox, Known, Row};
 use crate::storage::crypto::Identities;
@@ -51,8 +57,6 @@ pub struct ReviewApp {
     dir: Option<PathBuf>,
     problem: Option<String>,
     opened: Option<Opened>,
-    /// Who marks files reviewed.
-    reviewer: String,
     /// Urgent records nobody has acknowledged or reviewed, oldest first.
     banner: Vec<alerts::Pending>,
     /// What `acknowledged/` says about the urgent rows.
@@ -61,7 +65,7 @@ pub struct ReviewApp {
     overdue_minutes: u32,
     /// Pending alerts the window already asked attention for as overdue.
     overdue_asked: Vec<PathBuf>,
-    /// The operating-system account, recorded with each acknowledgement.
+    /// The operating-system account, recorded with each mark, acknowledgement and audit line.
     os_user: String,
     /// Whether a new alert rings the terminal bell (off in tests).
     bell: bool,
@@ -113,12 +117,11 @@ impl ReviewApp {
             dir: None,
             problem: None,
             opened: None,
-            reviewer: default_reviewer(),
             banner: Vec::new(),
             acks: Default::default(),
             overdue_minutes: alerts::DEFAULT_OVERDUE_MINUTES,
             overdue_asked: Vec::new(),
-            os_user: default_reviewer(),
+            os_user: audit::os_user(),
             bell: true,
             attention_requests: 0,
             status: None,
@@ -188,22 +191,37 @@ impl ReviewApp {
 
     /// Records that a person saw the alert at `path`.
     fn acknowledge(&mut self, path: &Path) {
-        let reviewer = self.reviewer.trim().to_owned();
         self.status = Some(
-            match alerts::acknowledge(path, &self.os_user, &reviewer, self.clock.now()) {
-                Ok(a) => (
-                    true,
-                    format!(
+            match alerts::acknowledge(path, &self.os_user, self.clock.now()) {
+                Ok(a) => {
+                    let done = format!(
                         "Alert acknowledged by {} at {}.",
                         a.os_user,
                         a.at.format("%H:%M UTC")
-                    ),
-                ),
+                    );
+                    self.audited(done, path, Action::Acknowledge, &a.sha256, a.at)
+                }
                 Err(e) => (false, format!("Could not record the acknowledgement: {e}")),
             },
         );
         self.refresh_pending();
         let _ = self.commands.send(Command::Rescan);
+    }
+
+    /// Appends the audit line of an action done (`done` says what), and gives the status line:
+    /// `done`, or `done` and why its line is missing from the audit log.
+    fn audited(
+        &self,
+        done: String,
+        record: &Path,
+        action: Action,
+        sha256: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> (bool, String) {
+        match audit::record(record, action, &self.os_user, sha256, at) {
+            Ok(_) => (true, done),
+            Err(e) => (false, format!("{done} But it is not in the audit log: {e}")),
+        }
     }
 
     /// Overdue alerts ask for attention again, once each; the next deadline is scheduled.
@@ -232,8 +250,9 @@ impl ReviewApp {
         }
     }
 
-    pub fn set_reviewer(&mut self, name: &str) {
-        self.reviewer = name.to_owned();
+    /// The operating-system account the window's actions are recorded under.
+    pub fn os_user(&self) -> &str {
+        &self.os_user
     }
 
     /// Watches `dir` and lists it.
@@ -256,7 +275,7 @@ impl ReviewApp {
         let _ = self.commands.send(Command::SetDir(dir));
     }
 
-    /// Reads `path` afresh and shows it.
+    /// Reads `path` afresh and shows it: a clinician opened it, so the audit log says so.
     fn open(&mut self, path: &Path) {
         self.opened = Some(Opened::read(
             path,
@@ -264,6 +283,13 @@ impl ReviewApp {
             &self.identities,
             &self.known,
         ));
+        let sha256 = audit::record_sha256(path);
+        let (ok, message) =
+            self.audited(String::new(), path, Action::Open, &sha256, self.clock.now());
+        // Opening says nothing when all is well; a line that could not be written is said.
+        if !ok {
+            self.status = Some((false, format!("Opened {}.{message}", file_name(path))));
+        }
     }
 
     /// Draws one frame.
@@ -327,14 +353,11 @@ impl ReviewApp {
                     }
                 }
                 Event::PickedFolder(dir) => self.watch(dir),
-                Event::SaveTo(path, html) => {
-                    self.status = Some(
-                        match crate::storage::replace_atomic(&path, html.as_bytes()) {
-                            Ok(()) => (true, format!("Saved {}", path.display())),
-                            Err(e) => (false, format!("Could not save {}: {e}", path.display())),
-                        },
-                    );
-                }
+                Event::SaveTo {
+                    record,
+                    target,
+                    html,
+                } => self.write_html(&record, &target, &html),
             }
         }
     }
@@ -368,9 +391,8 @@ impl ReviewApp {
                 let _ = self.commands.send(Command::Rescan);
             }
             ui.separator();
-            let label = ui.label("Reviewer:");
-            ui.add(egui::TextEdit::singleline(&mut self.reviewer).desired_width(180.0))
-                .labelled_by(label.id);
+            ui.label(format!("Signed in as {}", self.os_user))
+                .on_hover_text("Marks, acknowledgements and the audit log record this account");
         });
         if let Some(dir) = &self.dir {
             ui.label(RichText::new(format!("Folder: {}", dir.display())).weak());
@@ -477,26 +499,38 @@ impl ReviewApp {
     fn mark_reviewed(&mut self) {
         let Some(opened) = &self.opened else { return };
         let path = opened.path().to_path_buf();
-        let by = self.reviewer.trim();
-        self.status = Some(match inbox::mark_reviewed(&path, by, self.clock.now()) {
-            Ok(_) => (true, format!("Marked reviewed by {by}.")),
-            Err(e) => (false, format!("Could not mark as reviewed: {e}")),
-        });
+        self.status = Some(
+            match inbox::mark_reviewed(&path, &self.os_user, self.clock.now()) {
+                Ok((mark, _)) => {
+                    let done = format!("Marked reviewed by {}.", mark.by);
+                    self.audited(done, &path, Action::MarkReviewed, &mark.sha256, mark.at)
+                }
+                Err(e) => (false, format!("Could not mark as reviewed: {e}")),
+            },
+        );
         let _ = self.commands.send(Command::Rescan);
     }
 
-    fn save_html(&mut self) {
+    /// The open summary as printable HTML, with its path; `None` when no summary is open.
+    fn open_html(&self) -> Option<(PathBuf, String)> {
         let Some(Opened::Summary {
             path,
             summary,
             checks,
         }) = &self.opened
         else {
-            return;
+            return None;
         };
         let html = crate::export::html::render(summary, checks);
+        Some((path.clone(), html))
+    }
+
+    fn save_html(&mut self) {
+        let Some((record, html)) = self.open_html() else {
+            return;
+        };
         let name =
-            names::stem(path).map_or_else(|| "summary.html".to_owned(), |n| format!("{n}.html"));
+            names::stem(&record).map_or_else(|| "summary.html".to_owned(), |n| format!("{n}.html"));
         let tx = self.events_tx.clone();
         let ctx = self.ctx.clone();
         std::thread::spawn(move || {
@@ -505,10 +539,36 @@ impl ReviewApp {
                 .add_filter("HTML", &["html"])
                 .save_file()
             {
-                let _ = tx.send(Event::SaveTo(target, html));
+                let _ = tx.send(Event::SaveTo {
+                    record,
+                    target,
+                    html,
+                });
                 ctx.request_repaint();
             }
         });
+    }
+
+    /// What choosing `target` in the "Save as HTML" dialog does: the open summary is written
+    /// there and the audit log records it. Nothing happens when no summary is open.
+    pub fn save_html_to(&mut self, target: &Path) {
+        if let Some((record, html)) = self.open_html() {
+            self.write_html(&record, target, &html);
+        }
+    }
+
+    /// Writes the printable HTML of `record` to the file the clinician chose.
+    fn write_html(&mut self, record: &Path, target: &Path, html: &str) {
+        self.status = Some(
+            match crate::storage::replace_atomic(target, html.as_bytes()) {
+                Ok(()) => {
+                    let done = format!("Saved {}.", target.display());
+                    let sha256 = audit::record_sha256(record);
+                    self.audited(done, record, Action::SaveHtml, &sha256, self.clock.now())
+                }
+                Err(e) => (false, format!("Could not save {}: {e}", target.display())),
+            },
+        );
     }
 }
 
@@ -523,11 +583,11 @@ impl eframe::App for ReviewApp {
     }
 }
 
-/// The reviewer's name: the operating-system account, until they type another.
-fn default_reviewer() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_default()
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Fonts and sizes for a desk screen: the kiosk's legible font at desktop sizes.

@@ -107,7 +107,7 @@ impl ReviewApp {
                         summary,
                         checks,
                     } => {
-                        action = summary_actions(ui, row, &self.reviewer);
+                        action = summary_actions(ui, row);
                         let view = View::of(summary, checks);
                         notices(ui, row, names::is_encrypted(path));
                         summary_view(ui, &view);
@@ -118,7 +118,7 @@ impl ReviewApp {
                         summary,
                         ..
                     } => {
-                        action = summary_actions(ui, row, &self.reviewer)
+                        action = summary_actions(ui, row)
                             .filter(|a| !matches!(a, RecordAction::SaveHtml));
                         if let Some(p) = alert_view(ui, alert, trust, summary.as_deref()) {
                             action = Some(RecordAction::Open(p));
@@ -136,10 +136,10 @@ impl ReviewApp {
     }
 }
 
-/// "Mark as reviewed" and "Save as HTML…", with the review state.
-fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>, reviewer: &str) -> Option<RecordAction> {
+/// "Mark as reviewed" and "Save as HTML…", with the review state (the latest mark, and how
+/// many came before it).
+fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>) -> Option<RecordAction> {
     let mut action = None;
-    let named = !reviewer.trim().is_empty();
     ui.horizontal_wrapped(|ui| {
         let mark = match row.and_then(|r| r.review.as_ref()) {
             Some(Mark::Reviewed(m)) => {
@@ -157,14 +157,15 @@ fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>, reviewer: &str) -> Opti
             }
             None => true,
         };
-        if mark {
-            let button = ui.add_enabled(named, egui::Button::new("Mark as reviewed"));
-            if !named {
-                ui.label("(type your name in Reviewer first)");
-            }
-            if button.clicked() {
-                action = Some(RecordAction::MarkReviewed);
-            }
+        if let Some(earlier) = row
+            .map(|r| r.marks.len().saturating_sub(1))
+            .filter(|&n| n > 0)
+        {
+            let marks = if earlier == 1 { "mark" } else { "marks" };
+            ui.label(format!("({earlier} earlier {marks} kept)"));
+        }
+        if mark && ui.button("Mark as reviewed").clicked() {
+            action = Some(RecordAction::MarkReviewed);
         }
         if ui.button("Save as HTML…").clicked() {
             action = Some(RecordAction::SaveHtml);

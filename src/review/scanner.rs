@@ -22,7 +22,12 @@ pub(super) enum Event {
     },
     Picked(Vec<PathBuf>),
     PickedFolder(PathBuf),
-    SaveTo(PathBuf, String),
+    /// The Save dialog's answer: where to write the printable HTML of `record`.
+    SaveTo {
+        record: PathBuf,
+        target: PathBuf,
+        html: String,
+    },
 }
 
 /// What the window asks the scanning thread.

@@ -52,7 +52,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 }
 
 /// What a file that is not a regular file is, in words; `None` for a regular file.
-fn not_regular(kind: &std::fs::FileType) -> Option<&'static str> {
+pub(super) fn not_regular(kind: &std::fs::FileType) -> Option<&'static str> {
     if kind.is_file() {
         return None;
     }

@@ -3,12 +3,15 @@
 //! Everything the program reads goes through [`read_bounded`], which refuses a path that is
 //! not a regular file (a folder, a device, a FIFO) at once and never reads more than a limit;
 //! everything it writes goes through [`atomic`], which writes a temporary file, flushes it and
-//! renames it into place. File names of exports ([`names`]), hex digests ([`hex`]) and the age
-//! encryption of exports ([`crypto`]) and the kiosks' signing keys ([`sign`]) sit here too, so the outbox writer and the inbox reader
-//! share one definition of each.
+//! renames it into place. The one file that grows — the audit log — goes through [`append`]:
+//! a whole line appended under a lock after reading only the file's tail, and read back one
+//! bounded line at a time. File names of exports ([`names`]), hex digests ([`hex`]) and the
+//! age encryption of exports ([`crypto`]) and the kiosks' signing keys ([`sign`]) sit here too, so the outbox writer and the inbox
+//! reader share one definition of each.
 //!
 //! Nothing here knows what a questionnaire or a summary is: this room is below the engine.
 
+pub mod append;
 pub mod atomic;
 mod bounded;
 pub mod crypto;
