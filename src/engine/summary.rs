@@ -208,6 +208,8 @@ pub struct SectionSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemSummary {
     pub id: String,
+    /// Empty on disk for the items of a group entry (see `entry_questions`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub question: String,
     /// The question in the default language, when the patient used another.
     pub question_default: Option<String>,
@@ -217,6 +219,21 @@ pub struct ItemSummary {
     /// every view can highlight the words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<Span>,
+    /// Of a repeating group: the question of each of its items, once. On disk the items of
+    /// every entry then leave their question out (an entry references it by id), so a summary
+    /// grows with the answers, not with answers × question text; [`Summary::read`] puts the
+    /// questions back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entry_questions: Vec<EntryQuestion>,
+}
+
+/// The question of one item of a repeating group, as the patient saw it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntryQuestion {
+    pub item: String,
+    pub question: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_default: Option<String>,
 }
 
 /// What kept an item from being asked.
@@ -571,6 +588,7 @@ impl Summary {
                     code: item.code.clone(),
                     status,
                     marks: marks.get(&i).cloned().unwrap_or_default(),
+                    entry_questions: Vec::new(),
                 }
             };
 
@@ -628,6 +646,16 @@ impl Summary {
                         })
                         .collect();
                     summary.status = Status::Entries(entries);
+                    summary.entry_questions = children
+                        .iter()
+                        .map(|&c| q.item(c))
+                        .filter(|c| c.kind.is_question())
+                        .map(|c| EntryQuestion {
+                            item: c.id.clone(),
+                            question: c.text.get(lang).to_owned(),
+                            question_default: other_lang.then(|| c.text.default_text().to_owned()),
+                        })
+                        .collect();
                 }
                 items.push(summary);
             }
@@ -668,7 +696,36 @@ impl Summary {
         let mut copy = self.clone();
         copy.digest = ZERO_DIGEST.to_owned();
         copy.seal = key.map(blank_seal);
+        copy.each_entry_item(|child, _| {
+            child.question.clear();
+            child.question_default = None;
+        });
         seal_text(&copy, key)
+    }
+
+    /// Calls `f` on every item of every group entry, with its group's entry questions.
+    fn each_entry_item(&mut self, mut f: impl FnMut(&mut ItemSummary, &[EntryQuestion])) {
+        for item in self.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+            if let Status::Entries(entries) = &mut item.status
+                && !item.entry_questions.is_empty()
+            {
+                for child in entries.iter_mut().flatten() {
+                    f(child, &item.entry_questions);
+                }
+            }
+        }
+    }
+
+    /// Puts each entry item's question back from its group's entry questions (a version 1
+    /// record has none and keeps the questions it carries).
+    fn with_entry_questions(mut self) -> Summary {
+        self.each_entry_item(|child, questions| {
+            if let Some(q) = questions.iter().find(|q| q.item == child.id) {
+                child.question.clone_from(&q.question);
+                child.question_default.clone_from(&q.question_default);
+            }
+        });
+        self
     }
 
     /// Reads a summary, refusing one whose digest or signature does not match.
@@ -688,6 +745,7 @@ impl Summary {
         read_checked(bytes, "Summary", |s: &Summary| {
             (s.digest.as_str(), s.seal.as_ref(), s.schema)
         })
+        .map(|(s, integrity)| (s.with_entry_questions(), integrity))
     }
 }
 

@@ -102,6 +102,7 @@ fn forgeries() -> Vec<(&'static str, Summary)> {
             converted: None,
         },
         marks: Vec::new(),
+        entry_questions: Vec::new(),
     });
     out.push(("an answer to an item it does not have", s));
 
@@ -537,5 +538,56 @@ fn the_kiosk_window_signs_what_it_writes() {
             .unwrap()
             .flatten()
             .all(|e| !prescreen::storage::names::is_alert(&e.path()))
+    );
+}
+
+/// A questionnaire with one repeating group whose three questions are `words` long, and an
+/// answers file with `entries` entries.
+fn group_questionnaire(
+    words: usize,
+    entries: usize,
+) -> (Arc<prescreen::engine::Questionnaire>, String) {
+    let long = "word ".repeat(words);
+    let q = crate::scenario::parse(&format!(
+        r#"Questionnaire(
+            id: "g", version: "1.0.0", title: {{"en": "G"}}, languages: ["en"],
+            sections: [Section(id: "s", title: {{"en": "S"}}, items: [
+                Item(id: "meds", text: {{"en": "Your medicines"}}, kind: Group(min: 0, max: 500, items: [
+                    Item(id: "a", text: {{"en": "A {long}"}}, kind: Text(max_len: 20)),
+                    Item(id: "b", text: {{"en": "B {long}"}}, kind: Text(max_len: 20)),
+                    Item(id: "c", text: {{"en": "C {long}"}}, kind: Text(max_len: 20)),
+                ])),
+            ])],
+        )"#
+    ));
+    let entry = r#"{"a": Text("x"), "b": Text("y"), "c": Text("z")}"#;
+    let answers = format!("{{\"meds\": Group([{}])}}", vec![entry; entries].join(", "));
+    (q, answers)
+}
+
+#[test]
+fn group_entries_reference_their_questions_so_a_summary_grows_with_its_answers_only() {
+    let size = |words: usize| {
+        let (q, answers) = group_questionnaire(words, 300);
+        let file = prescreen::engine::answers_file::AnswersFile::parse(answers.as_bytes()).unwrap();
+        let clock = Arc::new(prescreen::engine::FixedClock::new(
+            crate::scenario::test_time(),
+        ));
+        let session = prescreen::engine::answers_file::fill(q, file, "en", clock).unwrap();
+        let summary = Summary::build(&session, crate::scenario::test_time());
+        let text = summary.to_ron();
+        // Read back, every entry's question is there again.
+        let (mut back, _) = Summary::read(text.as_bytes()).unwrap();
+        back.digest.clear();
+        assert!(back == summary, "read back differently");
+        text.len()
+    };
+    let short = size(1);
+    let long = size(300);
+    // 300 entries × 3 questions × 1,500 more characters would be 1.35 MB more if each entry
+    // repeated its questions; referenced, the questions are written once.
+    assert!(
+        long - short < 3 * 300 * 5 + 1_000,
+        "{short} bytes with short questions, {long} with long ones"
     );
 }
