@@ -60,6 +60,32 @@ pub struct Config {
     /// built-in one and `questionnaire`, so records made with them can be recomputed.
     #[serde(default)]
     pub questionnaires: Option<PathBuf>,
+    /// Where `prescreen send` delivers records (see `docs/deployment.md`); none: records stay
+    /// in the outbox folder only.
+    #[serde(default)]
+    pub fhir: Option<FhirConfig>,
+}
+
+/// A clinic's FHIR server, for `prescreen send`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FhirConfig {
+    /// The server's base URL (`https://…/fhir/r4`); a transaction Bundle is POSTed to it.
+    pub base_url: String,
+    /// A file holding the bearer token (one line), readable only by the sender's account; the
+    /// token itself is never written in the configuration.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    /// Seconds one request may take, connection included (default 30).
+    #[serde(default = "default_fhir_timeout")]
+    pub timeout_seconds: u32,
+    /// Send records not signed by a known kiosk (default: refused, not sent).
+    #[serde(default)]
+    pub allow_unsigned: bool,
+}
+
+fn default_fhir_timeout() -> u32 {
+    30
 }
 
 fn default_idle() -> u32 {
@@ -85,6 +111,7 @@ impl Default for Config {
             signing_key: None,
             kiosks: Vec::new(),
             questionnaires: None,
+            fhir: None,
         }
     }
 }

@@ -22,6 +22,7 @@ mod kiosk_keygen;
 mod questionnaire;
 mod render;
 mod review;
+mod send;
 mod site;
 
 use error::CliError;
@@ -35,6 +36,7 @@ pub use kiosk_keygen::KioskKeygenArgs;
 pub use questionnaire::BUILT_IN;
 pub use render::{RenderArgs, RenderFormat};
 pub use review::ReviewArgs;
+pub use send::SendArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -97,6 +99,14 @@ pub enum Command {
     /// Open the clinician review window: the inbox of summaries and urgent alerts, urgent
     /// first, and each summary with its flags, scores and answers.
     Review(ReviewArgs),
+    /// Deliver the outbox's summaries and alerts to the clinic's FHIR server, exactly once.
+    ///
+    /// Each record becomes one transaction Bundle (QuestionnaireResponse, score Observations,
+    /// Flags, a Provenance with the kiosk's signature) with ids from its digest, so a retry never
+    /// duplicates it. Delivery state is kept in `delivery/` beside the records; nothing is ever
+    /// deleted. `--once` makes one pass; without it the sender keeps watching (service mode).
+    /// See docs/deployment.md.
+    Send(SendArgs),
     /// Check the outbox's audit log of review actions: that every line follows the one before
     /// it, and that every review mark and acknowledgement has its line.
     ///
@@ -119,6 +129,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some(Command::KioskKeygen(args)) => kiosk_keygen::run(args, out),
         Some(Command::HashPin) => hash_pin::run(out),
         Some(Command::Review(args)) => review::run(args, config),
+        Some(Command::Send(args)) => send::run(args, config, out, err),
         Some(Command::Audit(args)) => audit::run(args, config, out),
         None => kiosk::run(&cli.kiosk, err),
     };

@@ -13,6 +13,7 @@
 //! scores, then every section. Nothing here states a treatment decision; flags are "for
 //! clinician review". This module does no IO and knows nothing of the GUI toolkit.
 
+pub mod bundle;
 pub mod fhir;
 pub mod html;
 pub mod text;

@@ -5,6 +5,7 @@ mod architecture;
 mod audit;
 mod cli;
 mod clinical;
+mod deliver;
 mod encryption;
 mod export;
 mod faults;
