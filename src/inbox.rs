@@ -24,6 +24,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::deliver::state::{self as delivery, Delivery};
 use crate::engine::recheck::Library;
 use crate::engine::summary::{
     Field, Integrity, QuestionnaireInfo, Summary, SummaryError, SummaryHead, UrgentAlert,
@@ -53,6 +54,8 @@ pub struct Row {
     pub review: Option<Review>,
     /// Every mark of the file, oldest first (the last is the one `review` checks).
     pub marks: Vec<ReviewMark>,
+    /// Where its delivery to the clinic's FHIR server stands, when `prescreen send` runs.
+    pub delivery: Option<Delivery>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,6 +218,9 @@ struct Cached {
     review_stamp: Option<MarkStamp>,
     review: Option<Review>,
     marks: Vec<ReviewMark>,
+    /// The delivery state file's size and time when `delivery` was read.
+    delivery_stamp: Option<(u64, Option<SystemTime>)>,
+    delivery: Option<Delivery>,
 }
 
 /// What tells that a file's marks changed: marks are never replaced, only added, so the names
@@ -313,6 +319,15 @@ impl Inbox {
                 cached.review = review_of(&path, cached.marks.last());
                 cached.review_stamp = stamp;
             }
+            // Likewise the delivery state, which the sender replaces as it goes.
+            let delivery_stamp = delivery::path_of(&path).and_then(|p| {
+                let m = std::fs::metadata(p).ok()?;
+                Some((m.len(), m.modified().ok()))
+            });
+            if changed || delivery_stamp != cached.delivery_stamp {
+                cached.delivery = delivery_stamp.and_then(|_| delivery::of(&path));
+                cached.delivery_stamp = delivery_stamp;
+            }
             cache.insert(path, cached);
         }
         self.cache = cache;
@@ -345,6 +360,7 @@ impl Inbox {
                 record: c.record.clone(),
                 review: c.review.clone(),
                 marks: c.marks.clone(),
+                delivery: c.delivery.clone(),
             })
             .collect();
 
@@ -465,6 +481,8 @@ fn read_record(
         review_stamp: None,
         review: None,
         marks: Vec::new(),
+        delivery_stamp: None,
+        delivery: None,
     }
 }
 

@@ -47,6 +47,9 @@ pub enum RenderFormat {
     Html,
     /// A FHIR R4 QuestionnaireResponse (JSON).
     Fhir,
+    /// The FHIR R4 transaction Bundle `prescreen send` delivers: the response, score
+    /// Observations, Flags and a Provenance (JSON).
+    FhirBundle,
     /// The FHIR R4 Questionnaire the responses refer to (JSON).
     FhirQuestionnaire,
 }
@@ -105,7 +108,7 @@ fn render_summary(
     let (summary, checks) = known
         .read(&bytes)
         .map_err(|e| CliError::invalid_in(path, e))?;
-    let fhir = args.format == RenderFormat::Fhir;
+    let fhir = matches!(args.format, RenderFormat::Fhir | RenderFormat::FhirBundle);
     if let Some(reason) = checks.refusal() {
         if !args.force || fhir {
             let why = if fhir {
@@ -145,6 +148,17 @@ fn render_summary(
         RenderFormat::Html => Ok(export::html::render(&summary, &checks)),
         RenderFormat::Fhir | RenderFormat::FhirQuestionnaire => {
             json(&export::fhir::questionnaire_response(&summary))
+        }
+        RenderFormat::FhirBundle => {
+            let kiosk = match &checks.trust {
+                Trust::Signed { kiosk } => Some(kiosk.as_str()),
+                _ => None,
+            };
+            let origin = export::bundle::Origin {
+                kiosk,
+                seal: summary.seal.as_ref(),
+            };
+            json(&export::bundle::summary(&summary, &origin))
         }
     }
 }

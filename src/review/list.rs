@@ -5,6 +5,7 @@ use chrono::{DateTime, Local, Utc};
 use eframe::egui::{self, Color32, RichText, ScrollArea};
 
 use super::{ReviewApp, URGENT, URGENT_BG};
+use crate::deliver::state::Stage;
 use crate::engine::summary::Field;
 use crate::export::Trust;
 use crate::inbox::{Record, Review as Mark, Row};
@@ -129,6 +130,10 @@ fn row_lines(row: &Row, urgent: bool) -> Vec<Line> {
             lines.push((row.file_name(), None, false));
             lines.push((reason.clone(), None, false));
         }
+    }
+    if let Some(d) = &row.delivery {
+        let colour = (d.stage == Stage::Refused).then_some(URGENT);
+        lines.push((d.describe(), colour, false));
     }
     lines.push((
         match &row.review {

@@ -24,7 +24,7 @@ except ImportError as e:  # pragma: no cover - environment problem
     sys.exit(2)
 
 EXPECTED_FHIR_VERSION = "4.0.1"
-ACCEPTED = {"QuestionnaireResponse", "Questionnaire"}
+ACCEPTED = {"QuestionnaireResponse", "Questionnaire", "Bundle"}
 
 
 def validate(path: str) -> bool:

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use prescreen::deliver::state::{self, Stage};
 use prescreen::deliver::{Sender, Server};
 use prescreen::engine::{Summary, UrgentAlert};
@@ -105,6 +106,7 @@ fn serve(stream: TcpStream, bodies: &Mutex<Vec<Value>>, script: &Mutex<VecDeque<
             ),
         };
         if (200..300).contains(&status) {
+            keep_for_validation(&body);
             bodies
                 .lock()
                 .unwrap()
@@ -117,6 +119,17 @@ fn serve(stream: TcpStream, bodies: &Mutex<Vec<Value>>, script: &Mutex<VecDeque<
         if stream.write_all(answer.as_bytes()).is_err() {
             return;
         }
+    }
+}
+
+/// With `PRESCREEN_FHIR_BUNDLES_DIR` set (as `.ci/run` does), every Bundle a server accepted
+/// is also written there, for the independent FHIR validator that runs after the tests.
+pub(crate) fn keep_for_validation(body: &[u8]) {
+    if let Some(dir) = std::env::var_os("PRESCREEN_FHIR_BUNDLES_DIR") {
+        let dir = PathBuf::from(dir);
+        let _ = std::fs::create_dir_all(&dir);
+        let name = format!("{}.bundle.json", prescreen::storage::sha256_hex(body));
+        let _ = std::fs::write(dir.join(name), body);
     }
 }
 
@@ -462,4 +475,40 @@ fn the_send_command_delivers_and_prints_only_file_names_and_outcomes() {
     for typed in ["Alex", "Rivera", "José", "Ramírez", "1991", "Fenelzina"] {
         assert!(!out.contains(typed), "{typed} in {out}");
     }
+}
+
+#[test]
+fn the_review_window_shows_each_records_delivery_state() {
+    let dir = tempfile::tempdir().unwrap();
+    outbox(dir.path(), &["no_flags", "spanish"]);
+    let server = StandIn::start(vec![Reply::Status(
+        422,
+        r#"{"resourceType":"OperationOutcome","issue":[{"code":"invalid"}]}"#,
+    )]);
+    sender(dir.path(), &server.url, Duration::from_secs(5))
+        .pass(at(0))
+        .unwrap();
+    let mut h = crate::review::window(dir.path());
+    crate::review::wait_for(&mut h, "the inbox", |a| a.rows().len() == 2);
+    h.run();
+    let rows: Vec<String> = h
+        .get_all_by(|n| n.label().is_some_and(|l| l.ends_with("Not reviewed")))
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r
+                .contains("FHIR delivery refused: HTTP 422: OperationOutcome issue codes invalid"))
+            .count(),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.contains("Delivered to the FHIR server (HTTP 200)"))
+            .count(),
+        1,
+        "{rows:?}"
+    );
 }
