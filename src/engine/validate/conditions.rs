@@ -8,7 +8,7 @@
 //! evaluation never meets a number compared with a yes/no.
 
 use super::{Scope, Validator, parse_date};
-use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::diagnostic::{Code, Position, did_you_mean_within};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
@@ -50,7 +50,7 @@ impl<'r> Validator<'_, 'r> {
     pub(super) fn item_ref(&mut self, r: &Str<'_>, scope: Scope, at: Position) -> Option<ItemIdx> {
         let p = self.pos(r, at);
         let Some(&idx) = self.item_ids.get(r.as_ref()) else {
-            let help = did_you_mean(r, self.item_ids.keys().map(String::as_str));
+            let help = self.item_names.suggest(r, &mut self.budget);
             self.error(Code::UnknownReference, p, format!("unknown item `{r}`"))
                 .help = help;
             return None;
@@ -158,7 +158,11 @@ impl<'r> Validator<'_, 'r> {
                         out.push(v.to_string());
                     } else {
                         let vp = self.pos(v, p);
-                        let help = did_you_mean(v, options.iter().map(String::as_str));
+                        let help = did_you_mean_within(
+                            v,
+                            options.iter().map(String::as_str),
+                            &mut self.budget,
+                        );
                         self.error(
                             Code::UnknownChoice,
                             vp,
@@ -216,7 +220,7 @@ impl<'r> Validator<'_, 'r> {
         match self.score_ids.get(s.as_ref()) {
             Some(&i) => Some(i),
             None => {
-                let help = did_you_mean(s, self.score_ids.keys().map(String::as_str));
+                let help = self.score_names.suggest(s, &mut self.budget);
                 self.error(Code::UnknownReference, p, format!("unknown score `{s}`"))
                     .help = help;
                 None
@@ -237,7 +241,7 @@ impl<'r> Validator<'_, 'r> {
         if let Some(b) = bands.iter().position(|b| b.id == band.as_ref()) {
             return Some(BandIdx(b));
         }
-        let help = did_you_mean(band, bands.iter().map(|b| b.id.as_str()));
+        let help = did_you_mean_within(band, bands.iter().map(|b| b.id.as_str()), &mut self.budget);
         let p = self.pos(band, at);
         self.error(
             Code::UnknownReference,
@@ -289,7 +293,11 @@ impl<'r> Validator<'_, 'r> {
                     Some(Value::Choice(c.to_string()))
                 } else {
                     let cp = self.pos(c, p);
-                    let help = did_you_mean(c, options.iter().map(|o| o.value.as_str()));
+                    let help = did_you_mean_within(
+                        c,
+                        options.iter().map(|o| o.value.as_str()),
+                        &mut self.budget,
+                    );
                     self.error(
                         Code::UnknownChoice,
                         cp,

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Duplicate, Validator, coding, parse_date};
-use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::diagnostic::{Code, Position, Suggester, did_you_mean_within};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
@@ -21,6 +21,7 @@ impl<'r> Validator<'_, 'r> {
                 self.option_sets.insert(&set.id, set);
             }
         }
+        self.option_set_names = Suggester::new(raw.option_sets.iter().map(|s| &*s.id));
     }
 
     /// Makes every item resolvable by its id, once all are declared: one pass over every item,
@@ -33,6 +34,7 @@ impl<'r> Validator<'_, 'r> {
                 self.item_ids.insert(id.clone(), ItemIdx(i));
             }
         }
+        self.item_names = Suggester::new(ids.iter().map(String::as_str));
     }
 
     pub(super) fn declare_item(
@@ -109,7 +111,11 @@ impl<'r> Validator<'_, 'r> {
                     let found = options.iter().position(|o| o.value == n.as_ref());
                     if found.is_none() {
                         let npos = self.pos(n, at);
-                        let help = did_you_mean(n, options.iter().map(|o| o.value.as_str()));
+                        let help = did_you_mean_within(
+                            n,
+                            options.iter().map(|o| o.value.as_str()),
+                            &mut self.budget,
+                        );
                         self.error(
                             Code::UnknownChoice,
                             npos,
@@ -347,7 +353,7 @@ impl<'r> Validator<'_, 'r> {
                 Some(set) => &set.options,
                 None => {
                     let p = self.pos(s, at);
-                    let help = did_you_mean(s, self.option_sets.keys().copied());
+                    let help = self.option_set_names.suggest(s, &mut self.budget);
                     self.error(
                         Code::UnknownReference,
                         p,

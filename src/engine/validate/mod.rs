@@ -30,7 +30,7 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use super::diagnostic::{Code, Diagnostic, LineIndex, Position};
+use super::diagnostic::{Budget, Code, Diagnostic, LineIndex, Position, Suggester};
 use super::model::*;
 use super::raw::*;
 
@@ -50,6 +50,10 @@ pub(crate) fn validate(
         option_sets: HashMap::new(),
         score_ids: HashMap::new(),
         scores: Vec::new(),
+        budget: Budget::default(),
+        item_names: Suggester::new([]),
+        score_names: Suggester::new([]),
+        option_set_names: Suggester::new([]),
     };
     let q = v.questionnaire(raw, sha256);
     let mut diags = v.diags;
@@ -79,6 +83,12 @@ struct Validator<'s, 'r> {
     score_ids: HashMap<String, ScoreIdx>,
     /// Resolved before flags and safety rules, whose `InBand` conditions name their bands.
     scores: Vec<Score>,
+    /// Comparisons left for "did you mean" in this file, shared by every lookup.
+    budget: Budget,
+    /// Suggestions for unknown item, score and option set names, each built once.
+    item_names: Suggester,
+    score_names: Suggester,
+    option_set_names: Suggester,
 }
 
 /// Where a condition sits, which decides what it may refer to.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Duplicate, Scope, Validator, coding};
-use crate::engine::diagnostic::{Code, Position};
+use crate::engine::diagnostic::{Code, Position, Suggester};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
@@ -23,6 +23,7 @@ impl Validator<'_, '_> {
             let score = self.score(rs, at);
             self.scores.push(score);
         }
+        self.score_names = Suggester::new(raw.scores.iter().map(|s| &*s.id));
     }
 
     fn score(&mut self, rs: &RawScore<'_>, at: Position) -> Score {
