@@ -307,6 +307,10 @@ impl<'r> Validator<'_, 'r> {
                     None
                 }
             }
+            (RawValue::Number(n), _) if !n.is_finite() => {
+                self.not_finite(*n, p);
+                None
+            }
             (
                 RawValue::Number(n),
                 Kind::Integer { .. } | Kind::Decimal { .. } | Kind::Measure { .. },
@@ -354,6 +358,10 @@ impl<'r> Validator<'_, 'r> {
         at: Position,
     ) -> Option<(Expr, ExprType, Position)> {
         match e {
+            RawExpr::Number(n) if !n.is_finite() => {
+                self.not_finite(*n, at);
+                None
+            }
             RawExpr::Number(n) => Some((Expr::Number(*n), ExprType::Number, at)),
             RawExpr::Today => Some((Expr::Today, ExprType::Date, at)),
             RawExpr::YearsAgo(n) => Some((Expr::YearsAgo(*n), ExprType::Date, at)),
@@ -406,6 +414,17 @@ impl<'r> Validator<'_, 'r> {
                 Some((Expr::Score(i), ExprType::Number, p))
             }
         }
+    }
+
+    /// `NaN` is equal to nothing and compares false with everything, and no answer reaches an
+    /// infinity: a condition on one would silently never (or always) hold.
+    fn not_finite(&mut self, n: f64, p: Position) {
+        self.error(
+            Code::BadRange,
+            p,
+            format!("`Number({n})` is not a finite number"),
+        )
+        .help = Some("write the number the answer is compared with, e.g. `Number(18)`".into());
     }
 
     /// Resolves a reference that must name an item of a certain kind (`Age` of a date).

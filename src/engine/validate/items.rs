@@ -50,9 +50,7 @@ impl<'r> Validator<'_, 'r> {
             .unwrap_or(Position { line: 1, col: 1 });
         let at = self.pos(&ri.id, fallback);
         let idx = ItemIdx(self.items.len());
-        if ri.id.trim().is_empty() {
-            self.error(Code::Metadata, at, "item id is empty");
-        }
+        self.check_id("item", &ri.id, at);
         let text = self.text(&ri.text, at, "question text");
         let help = ri.help.as_ref().map(|h| self.text(h, at, "help text"));
         // Placeholder so children get later indices; the kind is filled in below.
@@ -228,6 +226,33 @@ impl<'r> Validator<'_, 'r> {
                         at,
                         format!("`{id}` has min date {lo} after max date {hi}"),
                     );
+                }
+                // Bounds relative to the session's day keep their order on every day: `Today`
+                // is zero years ago, and fewer years ago is later. A range that is empty would
+                // refuse every date, so a required item could never be answered.
+                let years_ago = |b: Option<DateBound>| match b {
+                    Some(DateBound::Today) => Some(0),
+                    Some(DateBound::YearsAgo(n)) => Some(n),
+                    _ => None,
+                };
+                if let (Some(lo), Some(hi)) = (years_ago(min), years_ago(max))
+                    && lo < hi
+                {
+                    let name = |n: u32| match n {
+                        0 => "today".to_owned(),
+                        1 => "1 year ago".to_owned(),
+                        n => format!("{n} years ago"),
+                    };
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!(
+                            "`{id}` has min date {} after max date {}: no date can be entered",
+                            name(lo),
+                            name(hi)
+                        ),
+                    )
+                    .help = Some("swap `min` and `max`".into());
                 }
                 Kind::Date { min, max }
             }

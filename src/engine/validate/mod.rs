@@ -205,6 +205,31 @@ impl<'r> Validator<'_, 'r> {
         }
     }
 
+    /// Ids of items, sections and scores become FHIR `linkId`s, answers-file keys and parts of
+    /// names such as `section:<id>`: only characters that are safe in all of them are allowed,
+    /// so that no item id can equal another thing's `linkId` (an item `section:mood` and the
+    /// section `mood`).
+    fn check_id(&mut self, what: &str, id: &str, at: Position) {
+        if id.trim().is_empty() {
+            self.error(Code::Metadata, at, format!("{what} id is empty"));
+            return;
+        }
+        let Some(bad) = id.chars().find(|&c| !is_id_char(c)) else {
+            return;
+        };
+        let shown = if bad.is_control() || bad.is_whitespace() {
+            format!("{:?}", bad)
+        } else {
+            format!("`{bad}`")
+        };
+        self.error(
+            Code::Metadata,
+            at,
+            format!("{what} id `{}` contains {shown}", id.escape_debug()),
+        )
+        .help = Some(ID_CHARS.into());
+    }
+
     fn text_pos(&self, t: &RawText<'_>, fallback: Position) -> Position {
         t.keys().next().map_or(fallback, |k| self.pos(k, fallback))
     }
@@ -225,6 +250,7 @@ impl<'r> Validator<'_, 'r> {
         let mut sections = Vec::new();
         for (s, rs) in raw.sections.iter().enumerate() {
             let at = self.pos(&rs.id, id_pos);
+            self.check_id("section", &rs.id, at);
             self.unique(&mut section_ids, &rs.id, at, Duplicate::Section);
             if rs.items.is_empty() {
                 self.error(
@@ -296,6 +322,14 @@ impl<'r> Validator<'_, 'r> {
         }
         q
     }
+}
+
+/// What an id may contain, for the help line.
+const ID_CHARS: &str =
+    "ids may contain only the letters A–Z and a–z, the digits 0–9, `_`, `-` and `.`";
+
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
 /// A code as the model stores it; codes are not checked against their coding system.

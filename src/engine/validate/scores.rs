@@ -17,6 +17,7 @@ impl Validator<'_, '_> {
         let mut seen = HashMap::new();
         for (n, rs) in raw.scores.iter().enumerate() {
             let at = self.pos(&rs.id, fallback);
+            self.check_id("score", &rs.id, at);
             if self.unique(&mut seen, &rs.id, at, Duplicate::Score) {
                 self.score_ids.insert(rs.id.to_string(), ScoreIdx(n));
             }
