@@ -138,6 +138,9 @@ impl<'r> Validator<'_, 'r> {
                 };
                 let p = self.pos(r, at);
                 let item = &self.items[i.0];
+                if self.unresolved[i.0] {
+                    return never();
+                }
                 if !matches!(item.kind, Kind::Single { .. } | Kind::Multiple { .. }) {
                     let msg = format!(
                         "`AnyOf` needs a choice item, but `{r}` is {}",
@@ -288,6 +291,7 @@ impl<'r> Validator<'_, 'r> {
                 .help = Some("use `YesNo(not_sure: true)`".into());
                 None
             }
+            (RawValue::Choice(_), _) if self.unresolved[i.0] => None,
             (RawValue::Choice(c), Kind::Single { options } | Kind::Multiple { options, .. }) => {
                 if options.iter().any(|o| o.value == c.as_ref()) {
                     Some(Value::Choice(c.to_string()))

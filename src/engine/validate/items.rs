@@ -18,7 +18,9 @@ impl<'r> Validator<'_, 'r> {
         for set in &raw.option_sets {
             let at = self.pos(&set.id, id_pos);
             if self.unique(&mut seen, &set.id, at, Duplicate::OptionSet) {
-                self.option_sets.insert(&set.id, set);
+                self.option_sets.insert(&set.id, Some(set));
+            } else {
+                self.option_sets.insert(&set.id, None);
             }
         }
         self.option_set_names = Suggester::new(raw.option_sets.iter().map(|s| &*s.id));
@@ -68,6 +70,7 @@ impl<'r> Validator<'_, 'r> {
             parent,
         });
         self.item_pos.push(at);
+        self.unresolved.push(false);
         let kind = self.kind(ri, idx, section, parent, at);
         if matches!(kind, Kind::Display) && (ri.required || ri.required_if.is_some()) {
             self.error(
@@ -97,17 +100,17 @@ impl<'r> Validator<'_, 'r> {
                 options,
                 option_set,
             } => Kind::Single {
-                options: self.options(id, options, option_set.as_ref(), at),
+                options: self.options(idx, options, option_set.as_ref(), at),
             },
             RawKind::Multiple {
                 options,
                 option_set,
                 none_of_these,
             } => {
-                let options = self.options(id, options, option_set.as_ref(), at);
+                let options = self.options(idx, options, option_set.as_ref(), at);
                 let none_of_these = none_of_these.as_ref().and_then(|n| {
                     let found = options.iter().position(|o| o.value == n.as_ref());
-                    if found.is_none() {
+                    if found.is_none() && !self.unresolved[idx.0] {
                         let npos = self.pos(n, at);
                         let help = did_you_mean_within(
                             n,
@@ -357,11 +360,13 @@ impl<'r> Validator<'_, 'r> {
 
     fn options(
         &mut self,
-        item: &str,
+        idx: ItemIdx,
         inline: &'r [RawChoice<'r>],
         set: Option<&Str<'r>>,
         at: Position,
     ) -> Vec<Choice> {
+        let item = self.items[idx.0].id.clone();
+        let item = item.as_str();
         let raw: &[RawChoice<'_>] = match (inline.is_empty(), set) {
             (false, Some(s)) => {
                 let p = self.pos(s, at);
@@ -375,8 +380,15 @@ impl<'r> Validator<'_, 'r> {
             }
             (false, None) => inline,
             (true, Some(s)) => match self.option_sets.get(s.as_ref()) {
-                Some(set) => &set.options,
+                Some(Some(set)) => &set.options,
+                // Defined twice: reported once, at the duplicate; the item is not checked
+                // against either list.
+                Some(None) => {
+                    self.unresolved[idx.0] = true;
+                    &[]
+                }
                 None => {
+                    self.unresolved[idx.0] = true;
                     let p = self.pos(s, at);
                     let help = self.option_set_names.suggest(s, &mut self.budget);
                     self.error(

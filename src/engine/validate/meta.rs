@@ -40,6 +40,11 @@ impl Validator<'_, '_> {
             if !is_language_tag(l) {
                 self.error(Code::Metadata, at, format!("`{l}` is not a language code"))
                     .help = Some("use a code like `en`, `es` or `es-US`".into());
+                // Every text in this language would repeat the problem: they are counted
+                // under this one error instead (see `text`).
+                let diag = self.diags.len() - 1;
+                self.language_uses
+                    .insert(l.to_string(), LanguageUses::new(diag, true));
             } else if self.unique(&mut seen, l, at, Duplicate::Language) {
                 self.languages.push(l.to_string());
             }
@@ -77,9 +82,9 @@ impl Validator<'_, '_> {
             not_sure: pick(2),
             prefer_not_to_say: pick(3),
         };
-        for (i, l) in raw.languages.iter().enumerate() {
+        for l in &raw.languages {
             let base = l.split('-').next().unwrap_or(l);
-            if self.languages.get(i).is_some() && !builtin.contains_key(base) {
+            if self.languages.iter().any(|d| d == l.as_ref()) && !builtin.contains_key(base) {
                 let at = self.pos(l, id_pos);
                 self.error(
                     Code::MissingTranslation,
@@ -93,18 +98,44 @@ impl Validator<'_, '_> {
     }
 
     /// Checks that a text has every declared language and nothing else.
+    ///
+    /// One mistake, one error: a language that is declared malformed (`"ES"`) or used without
+    /// being declared (`"sp"`) is reported once, at its first use, with a note counting the
+    /// others; and a text whose only problem is such a key in place of a declared language
+    /// (`"sp"` for `"es"`) is not also reported as missing that language.
     pub(super) fn text(&mut self, t: &RawText<'_>, fallback: Position, what: &str) -> Text {
         let at = self.text_pos(t, fallback);
+        let missing: Vec<&String> = self
+            .languages
+            .iter()
+            .filter(|l| !t.contains_key(l.as_str()))
+            .collect();
+        let help = match &missing[..] {
+            [one] => format!("did you mean `{one}`? "),
+            _ => String::new(),
+        };
+        let help = format!(
+            "{help}declared languages: `{}`",
+            self.languages.join("`, `")
+        );
+        let mut misnamed = false;
         for (lang, value) in t.iter() {
             if !self.languages.iter().any(|l| l == lang.as_ref()) {
+                misnamed = true;
                 let at = self.pos(lang, at);
-                let langs = self.languages.join("`, `");
+                if let Some(uses) = self.language_uses.get_mut(lang.as_ref()) {
+                    uses.add(at);
+                    continue;
+                }
                 self.error(
                     Code::Metadata,
                     at,
                     format!("{what} has text in `{lang}`, which is not a declared language"),
                 )
-                .help = Some(format!("declared languages: `{langs}`"));
+                .help = Some(help.clone());
+                let diag = self.diags.len() - 1;
+                self.language_uses
+                    .insert(lang.to_string(), LanguageUses::new(diag, false));
             } else if value.trim().is_empty() {
                 let at = self.pos(lang, at);
                 self.error(
@@ -118,6 +149,7 @@ impl Validator<'_, '_> {
         for lang in self.languages.clone() {
             match t.get(lang.as_str()) {
                 Some(value) => out.push((lang, value.clone())),
+                None if misnamed => {}
                 None => {
                     let sample = t.values().next().map_or("", String::as_str);
                     let sample: String = sample.chars().take(40).collect();
@@ -131,6 +163,52 @@ impl Validator<'_, '_> {
             }
         }
         Text(out)
+    }
+}
+
+/// The texts that use a language reported as malformed or undeclared, after the one error.
+pub(super) struct LanguageUses {
+    /// The error, by index into the diagnostics.
+    diag: usize,
+    /// Whether the error is at the declaration (so every use is counted) or at the first use.
+    declared: bool,
+    uses: usize,
+    /// The first use the error does not already point at.
+    next: Option<Position>,
+}
+
+impl LanguageUses {
+    fn new(diag: usize, declared: bool) -> Self {
+        LanguageUses {
+            diag,
+            declared,
+            uses: 0,
+            next: None,
+        }
+    }
+
+    fn add(&mut self, at: Position) {
+        self.uses += 1;
+        self.next.get_or_insert(at);
+    }
+}
+
+impl Validator<'_, '_> {
+    /// Adds to each language error a note at the next text that uses the language, counting
+    /// the rest.
+    pub(super) fn note_language_uses(&mut self) {
+        for (lang, u) in std::mem::take(&mut self.language_uses) {
+            let Some(at) = u.next else { continue };
+            let note = match (u.declared, u.uses) {
+                (true, 1) => format!("the one text in `{lang}` is here"),
+                (true, n) => format!("{n} texts are in `{lang}`; the first is here"),
+                (false, 1) => format!("`{lang}` is also used here"),
+                (false, n) => format!("`{lang}` is also used here and in {} more texts", n - 1),
+            };
+            if let Some(d) = self.diags.get_mut(u.diag) {
+                d.notes.push((at, note));
+            }
+        }
     }
 }
 

@@ -54,6 +54,8 @@ pub(crate) fn validate(
         item_names: Suggester::new([]),
         score_names: Suggester::new([]),
         option_set_names: Suggester::new([]),
+        language_uses: HashMap::new(),
+        unresolved: Vec::new(),
     };
     let q = v.questionnaire(raw, sha256);
     let mut diags = v.diags;
@@ -79,7 +81,8 @@ struct Validator<'s, 'r> {
     items: Vec<Item>,
     /// Where each item's id stands in the source, by item index.
     item_pos: Vec<Position>,
-    option_sets: HashMap<&'r str, &'r RawOptionSet<'r>>,
+    /// Each option set by id; `None` for an id defined twice (which one an item means is unknown).
+    option_sets: HashMap<&'r str, Option<&'r RawOptionSet<'r>>>,
     score_ids: HashMap<String, ScoreIdx>,
     /// Resolved before flags and safety rules, whose `InBand` conditions name their bands.
     scores: Vec<Score>,
@@ -89,6 +92,11 @@ struct Validator<'s, 'r> {
     item_names: Suggester,
     score_names: Suggester,
     option_set_names: Suggester,
+    /// Languages already reported, with the texts that use them (one error each, not one per text).
+    language_uses: HashMap<String, meta::LanguageUses>,
+    /// Items whose options are unknown because their option set is missing or defined twice:
+    /// conditions and scores on them are not checked, since any error would be a guess.
+    unresolved: Vec<bool>,
 }
 
 /// Where a condition sits, which decides what it may refer to.
@@ -301,6 +309,7 @@ impl<'r> Validator<'_, 'r> {
 
         let (flags, safety, text_screens) = self.rules(raw, id_pos);
         let identity = self.identity(raw, id_pos);
+        self.note_language_uses();
         let q = Questionnaire {
             id: raw.id.to_string(),
             version: raw.version.to_string(),

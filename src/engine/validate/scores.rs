@@ -35,6 +35,9 @@ impl Validator<'_, '_> {
             let Some(i) = self.item_ref(r, Scope::Anywhere, at) else {
                 continue;
             };
+            if self.unresolved[i.0] {
+                continue;
+            }
             let p = self.pos(r, at);
             let item = &self.items[i.0];
             let scored = match &item.kind {
