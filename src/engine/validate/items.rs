@@ -53,8 +53,11 @@ impl<'r> Validator<'_, 'r> {
         let at = self.pos(&ri.id, fallback);
         let idx = ItemIdx(self.items.len());
         self.check_id("item", &ri.id, at);
-        let text = self.text(&ri.text, at, "question text");
-        let help = ri.help.as_ref().map(|h| self.text(h, at, "help text"));
+        let text = self.paragraphs(&ri.text, at, "question text");
+        let help = ri
+            .help
+            .as_ref()
+            .map(|h| self.paragraphs(h, at, "help text"));
         // Placeholder so children get later indices; the kind is filled in below.
         self.items.push(Item {
             id: ri.id.to_string(),

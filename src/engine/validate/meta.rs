@@ -104,6 +104,15 @@ impl Validator<'_, '_> {
     /// others; and a text whose only problem is such a key in place of a declared language
     /// (`"sp"` for `"es"`) is not also reported as missing that language.
     pub(super) fn text(&mut self, t: &RawText<'_>, fallback: Position, what: &str) -> Text {
+        self.text_in(t, fallback, what, Lines::One)
+    }
+
+    /// [`Self::text`] for a text that may break lines (`\n`): questions, help, safety messages.
+    pub(super) fn paragraphs(&mut self, t: &RawText<'_>, fallback: Position, what: &str) -> Text {
+        self.text_in(t, fallback, what, Lines::Many)
+    }
+
+    fn text_in(&mut self, t: &RawText<'_>, fallback: Position, what: &str, lines: Lines) -> Text {
         let at = self.text_pos(t, fallback);
         let missing: Vec<&String> = self
             .languages
@@ -143,15 +152,18 @@ impl Validator<'_, '_> {
                     at,
                     format!("{what} is empty in `{lang}`"),
                 );
+            } else {
+                let at = self.pos(lang, at);
+                self.control_characters(value, at, what, Some(lang), lines);
             }
         }
         let mut out = Vec::new();
         for lang in self.languages.clone() {
             match t.get(lang.as_str()) {
-                Some(value) => out.push((lang, value.clone())),
+                Some(value) => out.push((lang, value.to_string())),
                 None if misnamed => {}
                 None => {
-                    let sample = t.values().next().map_or("", String::as_str);
+                    let sample = t.values().next().map_or("", |v| &**v);
                     let sample: String = sample.chars().take(40).collect();
                     self.error(
                         Code::MissingTranslation,
@@ -163,6 +175,63 @@ impl Validator<'_, '_> {
             }
         }
         Text(out)
+    }
+}
+
+/// Whether a patient-visible text may break lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lines {
+    /// Titles, options, units, answer labels: one line.
+    One,
+    /// Questions, help, safety messages and alerts: `\n` breaks a line.
+    Many,
+}
+
+impl Validator<'_, '_> {
+    /// A control character in text a patient (or the staff reading an alert) sees is invisible
+    /// or garbles the screen: a tab, a carriage return, a bell, an escape sequence that
+    /// recolours a terminal, a NUL that cuts the text short in another program. The first one
+    /// in each text is reported at its own position when the string was written without
+    /// escapes, else at the text (`fallback`).
+    pub(super) fn control_characters(
+        &mut self,
+        value: &Str<'_>,
+        fallback: Position,
+        what: &str,
+        lang: Option<&Str<'_>>,
+        lines: Lines,
+    ) {
+        let Some((byte, c)) = value
+            .char_indices()
+            .find(|&(_, c)| c.is_control() && !(c == '\n' && lines == Lines::Many))
+        else {
+            return;
+        };
+        let at = self.pos_within(value, byte, fallback);
+        let name = match c {
+            '\n' => " (a line break)",
+            '\r' => " (a carriage return)",
+            '\t' => " (a tab)",
+            '\0' => " (NUL)",
+            '\u{7}' => " (a bell)",
+            '\u{1b}' => " (an escape)",
+            _ => "",
+        };
+        let lang = lang.map(|l| format!(" in `{l}`")).unwrap_or_default();
+        let code = format!("U+{:04X}", u32::from(c));
+        self.error(
+            Code::ControlCharacter,
+            at,
+            format!("{what}{lang} contains the control character {code}{name}"),
+        )
+        .help = Some(match lines {
+            Lines::One => "remove it: this text is one line, with no line breaks, tabs or \
+                           other control characters"
+                .into(),
+            Lines::Many => "remove it: the only control character this text may hold is a \
+                            line break, written `\\n`"
+                .into(),
+        });
     }
 }
 

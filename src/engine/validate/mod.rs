@@ -188,6 +188,19 @@ impl<'r> Validator<'_, 'r> {
         self.lines.position(offset)
     }
 
+    /// The position of byte `byte` inside a borrowed string, or `fallback` for a copied one.
+    fn pos_within(&self, s: &Str<'_>, byte: usize, fallback: Position) -> Position {
+        let Cow::Borrowed(b) = &s.0 else {
+            return fallback;
+        };
+        let start = self.src.as_ptr() as usize;
+        let p = b.as_ptr() as usize;
+        if p < start || p + byte > start + self.src.len() {
+            return fallback;
+        }
+        self.lines.position(p - start + byte)
+    }
+
     /// Records `id` as seen at `at`; if it was seen before, reports the duplicate at `at` with a
     /// note at the first place, so the author sees both. Returns whether `id` is new: where an id
     /// is looked up later, the first definition is the one it names.
