@@ -152,14 +152,19 @@ impl<'s> LineIndex<'s> {
         LineIndex { src, starts }
     }
 
-    /// The same answer as [`Position::of_offset`].
+    /// The same answer as [`Position::of_offset`], except that a leading byte-order mark takes
+    /// no column.
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.src.len());
         while !self.src.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
+        let mut start = self.starts[line - 1];
+        // Editors do not show a byte-order mark: it takes no column.
+        if start == 0 && offset >= 3 && self.src.starts_with('\u{FEFF}') {
+            start = 3;
+        }
         let col = 1 + self.src[start..offset].chars().count();
         Position { line, col }
     }
@@ -279,7 +284,12 @@ const CLOSE_ENOUGH: f64 = 0.8;
 /// Compares `wrong` with every name: for the short, fixed lists of the format (fields, kinds).
 /// Lists that grow with the file go through a [`Suggester`] and a [`Budget`].
 pub fn did_you_mean<'a>(wrong: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean_within(wrong, names, &mut Budget::unlimited())
+    closest(wrong, names).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The name [`did_you_mean`] would suggest.
+pub fn closest<'a>(wrong: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_within(wrong, names, &mut Budget::unlimited())
 }
 
 /// [`did_you_mean`] that stops comparing when the budget is spent (keeping the best so far).
@@ -288,6 +298,14 @@ pub fn did_you_mean_within<'a>(
     names: impl IntoIterator<Item = &'a str>,
     budget: &mut Budget,
 ) -> Option<String> {
+    closest_within(wrong, names, budget).map(|c| format!("did you mean `{c}`?"))
+}
+
+fn closest_within<'a>(
+    wrong: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    budget: &mut Budget,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for name in names {
         if !budget.spend() {
@@ -298,7 +316,7 @@ pub fn did_you_mean_within<'a>(
             best = Some((score, name));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }
 
 /// How many name comparisons suggestions may still make in one file.

@@ -34,14 +34,18 @@ use super::diagnostic::{Budget, Code, Diagnostic, LineIndex, Position, Suggester
 use super::model::*;
 use super::raw::*;
 
+/// Validates `raw`, read from `src`. Positions are counted in `file`, the text as written: the
+/// same bytes as `src` except for what the loader blanked out before reading (a byte-order
+/// mark, fields already reported), which changes no offset.
 pub(crate) fn validate(
     src: &str,
+    file: &str,
     raw: &RawQuestionnaire<'_>,
     sha256: String,
 ) -> Result<Questionnaire, Vec<Diagnostic>> {
     let mut v = Validator {
         src,
-        lines: LineIndex::new(src),
+        lines: LineIndex::new(file),
         diags: Vec::new(),
         languages: Vec::new(),
         item_ids: HashMap::new(),
