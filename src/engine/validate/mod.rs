@@ -242,8 +242,10 @@ impl<'r> Validator<'_, 'r> {
         let Some(bad) = id.chars().find(|&c| !is_id_char(c)) else {
             return;
         };
-        let shown = if bad.is_control() || bad.is_whitespace() {
-            format!("{:?}", bad)
+        let shown = if bad == ' ' {
+            "a space".to_owned()
+        } else if bad.is_control() || bad.is_whitespace() {
+            format!("U+{:04X}", u32::from(bad))
         } else {
             format!("`{bad}`")
         };

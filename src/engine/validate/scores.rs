@@ -35,10 +35,12 @@ impl Validator<'_, '_> {
             let Some(i) = self.item_ref(r, Scope::Anywhere, at) else {
                 continue;
             };
+            let p = self.pos(r, at);
             if self.unresolved[i.0] {
+                // Its options are unknown: whether it is scored is not checked.
+                self.unique(&mut counted, r, p, Duplicate::Counted(&rs.id));
                 continue;
             }
-            let p = self.pos(r, at);
             let item = &self.items[i.0];
             let scored = match &item.kind {
                 Kind::Single { options }
