@@ -66,6 +66,14 @@ impl AnswersFile {
             });
         }
         let text = std::str::from_utf8(bytes).map_err(|_| AnswersFileError::NotText)?;
+        if text.starts_with('\u{FEFF}') {
+            return Err(AnswersFileError::Syntax {
+                position: Position { line: 1, col: 1 },
+                message: "the file starts with a byte-order mark (an invisible U+FEFF); \
+                          save it as UTF-8 without BOM"
+                    .into(),
+            });
+        }
         super::ron_options().from_str(text).map_err(|e| {
             let d = super::ron_diagnostic(&e);
             AnswersFileError::Syntax {
