@@ -141,10 +141,8 @@ fn read_answers(path: &Path) -> Result<AnswersFile, CliError> {
 /// Every rejected or missing answer, one a line by item id, then how many.
 fn rejected(answers: &Path, errors: &[FillError]) -> CliError {
     let shown = answers.display();
-    let mut text = String::new();
-    for e in errors {
-        text.push_str(&format!("{shown}: {e}\n"));
-    }
+    // At most a screenful, then "… and N more": one mistake repeated can give thousands.
+    let mut text = crate::engine::answers_file::render_errors(errors, &shown.to_string());
     let n = errors.len();
     let s = if n == 1 { "" } else { "s" };
     text.push_str(&format!("{shown}: {n} problem{s}; no summary written"));

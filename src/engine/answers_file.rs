@@ -5,6 +5,7 @@
 //! a patient would meet the questions — in order, only those shown, each checked, required ones
 //! enforced — so `prescreen fill` and the kiosk cannot disagree about what is acceptable.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
 use super::answer::{Answer, Invalid};
-use super::diagnostic::{Position, did_you_mean};
+use super::diagnostic::{Budget, MAX_SHOWN, Position, Suggester};
 use super::model::{ItemIdx, Questionnaire};
 use super::session::{Clock, Session};
 use super::summary::describe;
@@ -65,6 +66,14 @@ impl AnswersFile {
             });
         }
         let text = std::str::from_utf8(bytes).map_err(|_| AnswersFileError::NotText)?;
+        if text.starts_with('\u{FEFF}') {
+            return Err(AnswersFileError::Syntax {
+                position: Position { line: 1, col: 1 },
+                message: "the file starts with a byte-order mark (an invisible U+FEFF); \
+                          save it as UTF-8 without BOM"
+                    .into(),
+            });
+        }
         super::ron_options().from_str(text).map_err(|e| {
             let d = super::ron_diagnostic(&e);
             AnswersFileError::Syntax {
@@ -130,6 +139,19 @@ impl fmt::Display for FillError {
     }
 }
 
+/// The errors one a line, each after `path: `, capped like a questionnaire's diagnostics: the
+/// first [`MAX_SHOWN`], then `… and N more`.
+pub fn render_errors(errors: &[FillError], path: &str) -> String {
+    let mut out = String::new();
+    for e in errors.iter().take(MAX_SHOWN) {
+        out.push_str(&format!("{path}: {e}\n"));
+    }
+    if let Some(more) = errors.len().checked_sub(MAX_SHOWN).filter(|&n| n > 0) {
+        out.push_str(&format!("{path}: … and {more} more\n"));
+    }
+    out
+}
+
 /// Applies answers to a new session as a patient would. Returns the session when every answer
 /// was accepted and nothing required is missing; otherwise every problem, in questionnaire order.
 pub fn fill(
@@ -139,22 +161,33 @@ pub fn fill(
     clock: Arc<dyn Clock>,
 ) -> Result<Session, Vec<FillError>> {
     let mut errors = Vec::new();
-    let mut given: Vec<Option<(ItemIdx, Answer)>> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    // Linear in the file and the questionnaire: ids are looked up in a map, duplicates in a
+    // set, and suggestions for unknown ids go through one shared index with a work budget (a
+    // file of 100,000 unknown keys used to compare each with every item).
+    let index: HashMap<&str, ItemIdx> = q
+        .items
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, item)| (item.id.as_str(), ItemIdx(i)))
+        .collect();
+    let names = Suggester::new(q.items.iter().map(|i| i.id.as_str()));
+    let mut budget = Budget::default();
+    let mut given: Vec<Option<Answer>> = vec![None; q.items.len()];
+    let mut seen: HashSet<&str> = HashSet::new();
     for (id, answer) in &file.0 {
-        if seen.contains(&id.as_str()) {
+        if !seen.insert(id.as_str()) {
             errors.push(FillError {
                 item: id.clone(),
                 problem: FillProblem::Duplicate,
             });
             continue;
         }
-        seen.push(id);
-        match q.find(id) {
+        match index.get(id.as_str()).copied() {
             None => errors.push(FillError {
                 item: id.clone(),
                 problem: FillProblem::UnknownItem {
-                    help: did_you_mean(id, q.items.iter().map(|i| i.id.as_str())),
+                    help: names.suggest(id, &mut budget),
                 },
             }),
             Some(i) => match q.item(i).parent {
@@ -164,7 +197,7 @@ pub fn fill(
                         group: q.item(g).id.clone(),
                     },
                 }),
-                None => given.push(Some((i, answer.clone()))),
+                None => given[i.0] = Some(answer.clone()),
             },
         }
     }
@@ -174,14 +207,11 @@ pub fn fill(
         if !session.is_visible(page) {
             continue;
         }
-        if let Some(slot) = given
-            .iter_mut()
-            .find(|g| g.as_ref().is_some_and(|(i, _)| *i == page))
-            && let Some((i, answer)) = slot.take()
-            && let Err(e) = session.set(i, answer)
+        if let Some(answer) = given[page.0].take()
+            && let Err(e) = session.set(page, answer)
         {
             errors.push(FillError {
-                item: q.item(i).id.clone(),
+                item: q.item(page).id.clone(),
                 problem: FillProblem::Rejected(e),
             });
             continue;
@@ -193,7 +223,8 @@ pub fn fill(
             });
         }
     }
-    for (i, _) in given.into_iter().flatten() {
+    let left = given.into_iter().enumerate();
+    for i in left.filter_map(|(i, a)| a.map(|_| ItemIdx(i))) {
         let item = q.item(i);
         let reason = match &item.show_if {
             Some(c) if !session.is_visible(i) && session.with_eval(|ev| !ev.holds(c)) => {
@@ -213,7 +244,7 @@ pub fn fill(
     if errors.is_empty() {
         Ok(session)
     } else {
-        let order = |e: &FillError| q.find(&e.item).map_or(usize::MAX, |i| i.0);
+        let order = |e: &FillError| index.get(e.item.as_str()).map_or(usize::MAX, |i| i.0);
         errors.sort_by_key(order);
         Err(errors)
     }

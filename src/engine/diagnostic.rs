@@ -50,11 +50,13 @@ pub enum Code {
     TooLarge,
     /// A warning: wording that reads as a treatment decision (eligible, contraindicated …).
     VerdictWording,
+    /// Patient-visible text holding a control character (a tab, a bell, an escape …).
+    ControlCharacter,
 }
 
 impl Code {
     /// Every code, in order: used by `docs/diagnostics.md` and its test.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::Syntax,
         Code::Type,
         Code::UnknownField,
@@ -73,6 +75,7 @@ impl Code {
         Code::GroupScope,
         Code::TooLarge,
         Code::VerdictWording,
+        Code::ControlCharacter,
     ];
 
     /// The stable `Qnnn` form.
@@ -96,6 +99,7 @@ impl Code {
             Code::GroupScope => "Q016",
             Code::TooLarge => "Q017",
             Code::VerdictWording => "Q018",
+            Code::ControlCharacter => "Q019",
         }
     }
 }
@@ -148,14 +152,19 @@ impl<'s> LineIndex<'s> {
         LineIndex { src, starts }
     }
 
-    /// The same answer as [`Position::of_offset`].
+    /// The same answer as [`Position::of_offset`], except that a leading byte-order mark takes
+    /// no column.
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.src.len());
         while !self.src.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
+        let mut start = self.starts[line - 1];
+        // Editors do not show a byte-order mark: it takes no column.
+        if start == 0 && offset >= 3 && self.src.starts_with('\u{FEFF}') {
+            start = 3;
+        }
         let col = 1 + self.src[start..offset].chars().count();
         Position { line, col }
     }
@@ -248,26 +257,195 @@ impl Diagnostic {
     }
 }
 
-/// Renders all diagnostics, one block each, separated by newlines.
+/// At most this many diagnostics are rendered; the rest are counted in one last line. A file
+/// with 20,000 misspelled references would otherwise print 40,000 lines, and the first few
+/// problems are the ones an author fixes first (the rest are often the same mistake).
+pub const MAX_SHOWN: usize = 50;
+
+/// Renders the diagnostics, one block each, separated by newlines: the first [`MAX_SHOWN`],
+/// then `… and N more` when there are more.
 pub fn render_all(diagnostics: &[Diagnostic], path: &str) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().take(MAX_SHOWN) {
         out.push_str(&d.render(path));
         out.push('\n');
+    }
+    if let Some(more) = diagnostics.len().checked_sub(MAX_SHOWN).filter(|&n| n > 0) {
+        out.push_str(&format!("{path}: … and {more} more\n"));
     }
     out
 }
 
+/// Below this score (Jaro–Winkler, 0 to 1) a name is not offered as a suggestion.
+const CLOSE_ENOUGH: f64 = 0.8;
+
 /// "did you mean `smoker`?" for the closest known name, when one is close enough to be a typo.
+///
+/// Compares `wrong` with every name: for the short, fixed lists of the format (fields, kinds).
+/// Lists that grow with the file go through a [`Suggester`] and a [`Budget`].
 pub fn did_you_mean<'a>(wrong: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(wrong, names).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The name [`did_you_mean`] would suggest.
+pub fn closest<'a>(wrong: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_within(wrong, names, &mut Budget::unlimited())
+}
+
+/// [`did_you_mean`] that stops comparing when the budget is spent (keeping the best so far).
+pub fn did_you_mean_within<'a>(
+    wrong: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    budget: &mut Budget,
+) -> Option<String> {
+    closest_within(wrong, names, budget).map(|c| format!("did you mean `{c}`?"))
+}
+
+fn closest_within<'a>(
+    wrong: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    budget: &mut Budget,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for name in names {
+        if !budget.spend() {
+            break;
+        }
         let score = strsim::jaro_winkler(wrong, name);
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+        if score > CLOSE_ENOUGH && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, name));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
+}
+
+/// How many name comparisons suggestions may still make in one file.
+///
+/// Comparing each of n wrong names with each of n right ones is n² work (20,000 misspelled
+/// references in a 2 MB file took minutes). A budget bounds the full comparisons; past it a
+/// [`Suggester`] still finds one-typo neighbours through its index, at a cost per lookup that
+/// does not grow with the file.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    left: usize,
+    used: usize,
+}
+
+impl Budget {
+    /// Enough for a thousand full lookups in a 200-item questionnaire.
+    pub const PER_FILE: usize = 200_000;
+
+    pub fn new(comparisons: usize) -> Self {
+        Budget {
+            left: comparisons,
+            used: 0,
+        }
+    }
+
+    fn unlimited() -> Self {
+        Budget::new(usize::MAX)
+    }
+
+    /// Takes one comparison; `false` when none are left.
+    fn spend(&mut self) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        self.used += 1;
+        true
+    }
+
+    /// Comparisons made so far.
+    pub fn used(&self) -> usize {
+        self.used
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(Budget::PER_FILE)
+    }
+}
+
+/// Names longer than this (in bytes) are left out of the typo index: deleting each character of
+/// a long name costs its length squared, and nobody misspells a 64-character id.
+const INDEXED_LEN: usize = 64;
+/// At most this many names are checked under one index key (a key shared by many names, such as
+/// `q1` for `q10` … `q19`, would otherwise cost as much as a full scan).
+const PER_KEY: usize = 16;
+
+/// Suggestions from one list of names (item ids, score ids …), for many lookups.
+///
+/// A lookup compares the wrong name with every name while the [`Budget`] lasts. Past that, it
+/// looks in an index of every name under each of its one-character deletions (the
+/// "symmetric delete" trick): a name one insertion, deletion, substitution or swap away from the
+/// wrong one shares a key with it, so only those few candidates are compared.
+pub struct Suggester {
+    names: Vec<Box<str>>,
+    index: std::cell::OnceCell<std::collections::HashMap<u64, Vec<u32>>>,
+}
+
+impl Suggester {
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Suggester {
+            names: names.into_iter().map(Box::from).collect(),
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// "did you mean …?" for `wrong`, or `None` when no name is close.
+    pub fn suggest(&self, wrong: &str, budget: &mut Budget) -> Option<String> {
+        if self.names.len() <= budget.left {
+            return did_you_mean_within(wrong, self.names.iter().map(|n| &**n), budget);
+        }
+        if wrong.len() > INDEXED_LEN {
+            return None;
+        }
+        let index = self.index.get_or_init(|| {
+            let mut index: std::collections::HashMap<u64, Vec<u32>> =
+                std::collections::HashMap::new();
+            for (n, name) in self.names.iter().enumerate() {
+                if name.len() > INDEXED_LEN {
+                    continue;
+                }
+                for key in deletion_keys(name) {
+                    let list = index.entry(key).or_default();
+                    if list.last() != Some(&(n as u32)) {
+                        list.push(n as u32);
+                    }
+                }
+            }
+            index
+        });
+        let mut candidates: Vec<u32> = deletion_keys(wrong)
+            .filter_map(|k| index.get(&k))
+            .flat_map(|list| list.iter().take(PER_KEY).copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // Index lookups are cheap and bounded, so they are counted but never refused.
+        budget.used += candidates.len();
+        let names = candidates.iter().map(|&n| &*self.names[n as usize]);
+        did_you_mean(wrong, names)
+    }
+}
+
+/// Hashes of `s` and of `s` with each one character deleted.
+fn deletion_keys(s: &str) -> impl Iterator<Item = u64> + '_ {
+    use std::hash::{BuildHasher, Hasher};
+    let state =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    let hash = move |a: &str, b: &str| {
+        let mut h = state.build_hasher();
+        h.write(a.as_bytes());
+        h.write(b.as_bytes());
+        h.finish()
+    };
+    std::iter::once(hash(s, "")).chain(
+        s.char_indices()
+            .map(move |(i, c)| hash(&s[..i], &s[i + c.len_utf8()..])),
+    )
 }
 
 #[cfg(test)]
@@ -312,5 +490,44 @@ mod tests {
             Some("did you mean `smoker`?")
         );
         assert_eq!(did_you_mean("zzzz", names), None);
+    }
+
+    #[test]
+    fn rendering_stops_after_max_shown_and_counts_the_rest() {
+        let d = Diagnostic::new(Code::Syntax, Position { line: 1, col: 1 }, "x").with_help("h");
+        let many = vec![d; MAX_SHOWN + 7];
+        let out = render_all(&many, "f.ron");
+        assert_eq!(out.matches("error[Q001]").count(), MAX_SHOWN);
+        assert!(out.ends_with("f.ron: … and 7 more\n"), "{out}");
+        let exact = render_all(&many[..MAX_SHOWN], "f.ron");
+        assert!(!exact.contains("more"), "{exact}");
+    }
+
+    #[test]
+    fn suggestions_in_a_huge_list_still_find_one_typo_neighbours() {
+        let names: Vec<String> = (0..20_000).map(|i| format!("item_{i:05}")).collect();
+        let s = Suggester::new(names.iter().map(String::as_str));
+        let mut budget = Budget::default();
+        for i in 0..20_000 {
+            let wrong = format!("itme_{i:05}");
+            let want = format!("did you mean `item_{i:05}`?");
+            assert_eq!(s.suggest(&wrong, &mut budget).as_deref(), Some(&*want));
+        }
+        // Ten full scans fit the budget; the other 19,990 lookups use the index, which offers
+        // a handful of candidates (at most PER_KEY under each of 11 keys).
+        assert!(budget.used() <= Budget::PER_FILE + 19_990 * 11 * PER_KEY);
+        assert!(budget.used() < 20_000 * 20_000 / 50, "{}", budget.used());
+    }
+
+    #[test]
+    fn a_scan_stops_when_the_budget_is_spent() {
+        let names: Vec<String> = (0..1000).map(|i| format!("n{i}")).collect();
+        let mut budget = Budget::new(10);
+        did_you_mean_within("n999", names.iter().map(String::as_str), &mut budget);
+        assert_eq!(budget.used(), 10);
+        assert_eq!(
+            did_you_mean_within("n9", names.iter().map(String::as_str), &mut budget),
+            None
+        );
     }
 }

@@ -122,11 +122,190 @@ impl Questionnaire {
             .with_help("a questionnaire starts with `Questionnaire(` — see docs/questionnaire-format.md")]);
         }
         let sha256 = sha256_hex(bytes);
-        let raw: raw::RawQuestionnaire<'_> = ron_options()
-            .from_str(src)
-            .map_err(|e| vec![ron_diagnostic(&e)])?;
-        validate::validate(src, &raw, sha256)
+        let mut diags = Vec::new();
+        // The text RON reads: the file with what has been reported blanked out, byte for byte,
+        // so that every offset (and so every position) is the file's own.
+        let mut text = src.to_owned();
+        if src.starts_with('\u{FEFF}') {
+            diags.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    Position { line: 1, col: 1 },
+                    "the file starts with a byte-order mark (an invisible U+FEFF before `Questionnaire(`)",
+                )
+                .with_help("save it as UTF-8 without BOM (most editors offer this under Save As → Encoding)"),
+            );
+            text.replace_range(..'\u{FEFF}'.len_utf8(), "   ");
+        }
+        // A field RON does not know (or a field given twice) is reported and blanked, and the
+        // file read again, so that one typo does not hide every other problem. Other syntax
+        // errors stop here: what follows them cannot be read reliably.
+        let mut recovered = 0;
+        let mut meant: Vec<String> = Vec::new();
+        loop {
+            let e = match ron_options().from_str::<raw::RawQuestionnaire<'_>>(&text) {
+                Ok(raw) => {
+                    return match validate::validate(&text, src, &raw, sha256) {
+                        Ok(q) if diags.is_empty() => Ok(q),
+                        Ok(_) => Err(diags),
+                        Err(more) => {
+                            diags.extend(more);
+                            diags.sort_by_key(|d| d.position);
+                            Err(diags)
+                        }
+                    };
+                }
+                Err(e) => e,
+            };
+            let d = ron_diagnostic(&e);
+            if let ron::Error::MissingStructField { field, .. } = &e.code
+                && meant.iter().any(|m| m == field)
+            {
+                // `txt: …` was reported as unknown with "did you mean `text`?"; that `text` is
+                // then missing is the same mistake.
+                return Err(diags);
+            }
+            let extent = match &e.code {
+                ron::Error::NoSuchStructField {
+                    expected, found, ..
+                } if recovered < MAX_RECOVERED => {
+                    if let Some(m) = diagnostic::closest(found, expected.iter().copied()) {
+                        meant.push(m.to_owned());
+                    }
+                    field_extent(&text, e.span.start, e.span.end)
+                }
+                ron::Error::DuplicateStructField { .. } if recovered < MAX_RECOVERED => {
+                    field_extent(&text, e.span.start, e.span.end)
+                }
+                _ => None,
+            };
+            diags.push(d);
+            let Some(range) = extent else {
+                return Err(diags);
+            };
+            blank(&mut text, range);
+            recovered += 1;
+        }
     }
+}
+
+/// At most this many unknown or repeated fields are skipped in one file (each costs a re-read).
+const MAX_RECOVERED: usize = 20;
+
+/// The byte offset of a RON position (line and column counted in characters from 1).
+fn offset_of(text: &str, p: ron::error::Position) -> Option<usize> {
+    let line_start = if p.line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(p.line - 2)?.0 + 1
+    };
+    let line = &text[line_start..];
+    let col = line
+        .char_indices()
+        .nth(p.col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    Some(line_start + col)
+}
+
+/// The bytes of a `name: value,` field whose name RON reported between `start` and `end`: the
+/// name, the colon, the whole value (brackets balanced, strings and comments skipped) and a
+/// comma after it. `None` when the value cannot be delimited.
+fn field_extent(
+    text: &str,
+    start: ron::error::Position,
+    end: ron::error::Position,
+) -> Option<std::ops::Range<usize>> {
+    let from = offset_of(text, start)?;
+    let bytes = text.as_bytes();
+    let mut i = offset_of(text, end)?;
+    i = skip_blank(bytes, i);
+    if bytes.get(i) != Some(&b':') {
+        return None;
+    }
+    i = skip_blank(bytes, i + 1);
+    let value_start = i;
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => break,
+            b')' | b']' | b'}' => depth -= 1,
+            b',' if depth == 0 => break,
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                let close: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                let body = i + 2 + hashes;
+                let found = bytes
+                    .get(body..)?
+                    .windows(close.len())
+                    .position(|w| w == close);
+                i = body + found? + close.len() - 1;
+            }
+            b'\'' => {
+                i += if bytes.get(i + 1) == Some(&b'\\') {
+                    2
+                } else {
+                    1
+                };
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => {
+                i = skip_blank(bytes, i) - 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth != 0 || i >= bytes.len() || i == value_start {
+        return None;
+    }
+    if bytes[i] == b',' {
+        i += 1;
+    }
+    Some(from..i)
+}
+
+/// The first offset from `i` that is not whitespace or a comment.
+fn skip_blank(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b), _) if b.is_ascii_whitespace() => i += 1,
+            (Some(b'/'), Some(b'/')) => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            (Some(b'/'), Some(b'*')) => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i = (i + 2).min(bytes.len());
+            }
+            _ => return i,
+        }
+    }
+}
+
+/// Replaces the bytes in `range` with spaces, keeping line breaks (so every later offset and
+/// line stays where it was).
+fn blank(text: &mut String, range: std::ops::Range<usize>) {
+    let blanked: String = text[range.clone()]
+        .bytes()
+        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .collect();
+    // Both ends are char boundaries: the range starts at a field name and ends after ASCII.
+    text.replace_range(range, &blanked);
 }
 
 /// RON options shared by every loader: `Some(…)` may be left out around optional values.

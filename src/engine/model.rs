@@ -263,7 +263,7 @@ impl DateBound {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
     Answered(ItemIdx),
     Equals(ItemIdx, Value),

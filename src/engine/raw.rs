@@ -71,10 +71,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
 /// A language given twice is an error (a copied line meant for another language), not
 /// "the last one wins".
 #[derive(Debug, Default)]
-pub struct RawText<'a>(pub BTreeMap<Str<'a>, String>);
+pub struct RawText<'a>(pub BTreeMap<Str<'a>, Str<'a>>);
 
 impl<'a> std::ops::Deref for RawText<'a> {
-    type Target = BTreeMap<Str<'a>, String>;
+    type Target = BTreeMap<Str<'a>, Str<'a>>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
@@ -93,7 +93,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
                 mut m: M,
             ) -> Result<Self::Value, M::Error> {
                 let mut map = BTreeMap::new();
-                while let Some((k, v)) = m.next_entry::<Str<'a>, String>()? {
+                while let Some((k, v)) = m.next_entry::<Str<'a>, Str<'a>>()? {
                     if map.contains_key(&k) {
                         return Err(serde::de::Error::custom(format!(
                             "language `{k}` is given twice in this text"
@@ -504,7 +504,8 @@ pub struct RawSafety<'a> {
     #[serde(borrow)]
     pub message: RawText<'a>,
     /// The urgent alert staff see.
-    pub alert: String,
+    #[serde(borrow)]
+    pub alert: Str<'a>,
     /// `Urgent` (default): an urgent alert for staff. `Review`: the message is shown calmly and
     /// the record is a notice for review, not an urgent alert.
     #[serde(default)]

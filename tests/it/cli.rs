@@ -353,3 +353,32 @@ fn a_failure_is_one_error_line_with_its_exit_code() {
         assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
     }
 }
+
+#[test]
+fn fill_lists_at_most_a_screenful_of_problems_then_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("many.ron");
+    let keys: Vec<String> = (0..200)
+        .map(|n| format!("\"not_an_item_{n}\": Yes"))
+        .collect();
+    std::fs::write(&answers, format!("{{{}}}", keys.join(", "))).unwrap();
+    let o = prescreen(&[
+        "fill",
+        repo("questionnaires/demo.ron").to_str().unwrap(),
+        "--answers",
+        answers.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.lines().count() <= 60, "{} lines", err.lines().count());
+    assert!(
+        err.contains("… and 153 more"),
+        "200 unknown and 3 missing: {err}"
+    );
+    assert!(
+        err.trim_end().ends_with("problems; no summary written"),
+        "{err}"
+    );
+}

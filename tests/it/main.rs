@@ -14,6 +14,7 @@ mod kiosk;
 mod privacy;
 mod properties;
 mod review;
+mod scale;
 mod scenario;
 mod scenarios;
 mod summary;

@@ -273,3 +273,151 @@ fn text_in_a_declared_language_with_escapes_still_loads() {
     let q = Questionnaire::from_bytes(src.as_bytes()).unwrap();
     assert_eq!(q.title.get("en"), "A \"quoted\" title");
 }
+
+fn fixture(name: &str) -> Vec<prescreen::engine::Diagnostic> {
+    load_bytes(&std::fs::read(repo(&format!("tests/fixtures/invalid/{name}"))).unwrap())
+}
+
+#[test]
+fn a_byte_order_mark_has_its_own_message_and_the_rest_is_still_checked() {
+    let d = fixture("q001_byte_order_mark.ron");
+    assert_eq!(d[0].code, Code::Syntax);
+    assert_eq!(d[0].position.to_string(), "1:1");
+    assert!(d[0].message.contains("byte-order mark"), "{}", d[0].message);
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap_or("")
+            .contains("UTF-8 without BOM")
+    );
+    // Columns on the first line do not count the invisible mark.
+    let smokr = d.iter().find(|d| d.message.contains("smokr")).unwrap();
+    assert_eq!(smokr.code, Code::UnknownReference);
+    assert_eq!(d.len(), 2, "{d:#?}");
+}
+
+#[test]
+fn an_answers_file_with_a_byte_order_mark_says_so() {
+    let e =
+        prescreen::engine::answers_file::AnswersFile::parse("\u{FEFF}{\"smoker\": No}".as_bytes())
+            .unwrap_err();
+    let shown = e.to_string();
+    assert!(shown.starts_with("1:1: "), "{shown}");
+    assert!(shown.contains("byte-order mark"), "{shown}");
+    assert!(shown.contains("UTF-8 without BOM"), "{shown}");
+}
+
+#[test]
+fn an_unknown_field_does_not_hide_the_other_problems() {
+    let d = fixture("q003_unknown_field_and_more.ron");
+    let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            Code::UnknownField,
+            Code::UnknownReference,
+            Code::UnknownField,
+            Code::Type
+        ],
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn a_misspelled_required_field_is_one_error_not_two() {
+    let src = r#"Questionnaire(id: "q", version: "1.0.0", languages: ["en"], title: {"en": "Q"},
+        sections: [Section(id: "s", title: {"en": "S"}, items: [
+            Item(id: "a", txt: {"en": "A"}, kind: YesNo()),
+        ])])"#;
+    let d = load_bytes(src.as_bytes());
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].message, "unknown field `txt` in `Item`");
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `text`?"));
+}
+
+#[test]
+fn one_bad_language_code_is_one_error_with_a_note() {
+    let d = fixture("q013_bad_language_once.ron");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].message, "`ES` is not a language code");
+    assert_eq!(d[0].notes.len(), 1);
+    assert!(d[0].notes[0].1.starts_with("5 texts"), "{:?}", d[0].notes);
+}
+
+#[test]
+fn an_undeclared_language_in_every_text_is_one_error_with_a_suggestion() {
+    let d = fixture("q013_undeclared_language_once.ron");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `es`?")
+    );
+    assert!(d[0].notes[0].1.contains("2 more texts"), "{:?}", d[0].notes);
+}
+
+#[test]
+fn a_duplicated_option_set_is_one_error() {
+    let d = fixture("q004_duplicate_option_set.ron");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].message, "duplicate option set id `freq`");
+}
+
+#[test]
+fn contradictory_alls_are_unreachable_but_a_hidden_groups_count_is_zero() {
+    let d = fixture("q012_contradictory_all.ron");
+    let mut found: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            "flag `teen` can never be raised: its `when` is never true",
+            "item `middle` can never be shown: its `show_if` is never true",
+            "item `never` can never be shown: its `show_if` is never true",
+            "item `trials` can never be shown: its `show_if` is never true",
+        ]
+    );
+}
+
+#[test]
+fn empty_date_ranges_and_non_finite_numbers_are_bad_ranges() {
+    let d = fixture("q009_nothing_can_be_entered.ron");
+    assert!(d.iter().all(|d| d.code == Code::BadRange), "{d:#?}");
+    let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("`last_visit` has min date today"))
+    );
+    assert!(messages.contains(&"`Number(NaN)` is not a finite number"));
+    assert!(messages.contains(&"`Number(-inf)` is not a finite number"));
+    assert_eq!(d.len(), 4);
+}
+
+#[test]
+fn an_id_that_could_collide_with_a_link_id_is_refused() {
+    let d = fixture("q013_unsafe_id.ron");
+    assert_eq!(d[0].message, "item id `section:mood` contains `:`");
+    assert!(d.iter().all(|d| {
+        d.code == Code::Metadata
+            && d.help
+                .as_deref()
+                .is_some_and(|h| h.contains("`_`, `-` and `.`"))
+    }));
+}
+
+#[test]
+fn control_characters_in_patient_text_are_reported_where_they_are() {
+    let path = repo("tests/fixtures/invalid/q019_control_character.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let d = load_bytes(src.as_bytes());
+    assert!(d.iter().all(|d| d.code == Code::ControlCharacter), "{d:#?}");
+    assert_eq!(d.len(), 5, "{d:#?}");
+    // The tab was typed, not escaped: the position is the tab itself.
+    let tab = d.iter().find(|d| d.message.contains("U+0009")).unwrap();
+    let line = src.lines().nth(tab.position.line - 1).unwrap();
+    assert_eq!(line.chars().nth(tab.position.col - 1), Some('\t'));
+    // Line breaks in the question's help and the safety message are allowed.
+    assert!(!d.iter().any(|d| d.message.starts_with("help text in `en`")));
+}

@@ -8,7 +8,7 @@
 //! evaluation never meets a number compared with a yes/no.
 
 use super::{Scope, Validator, parse_date};
-use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::diagnostic::{Code, Position, did_you_mean_within};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
@@ -50,7 +50,7 @@ impl<'r> Validator<'_, 'r> {
     pub(super) fn item_ref(&mut self, r: &Str<'_>, scope: Scope, at: Position) -> Option<ItemIdx> {
         let p = self.pos(r, at);
         let Some(&idx) = self.item_ids.get(r.as_ref()) else {
-            let help = did_you_mean(r, self.item_ids.keys().map(String::as_str));
+            let help = self.item_names.suggest(r, &mut self.budget);
             self.error(Code::UnknownReference, p, format!("unknown item `{r}`"))
                 .help = help;
             return None;
@@ -138,6 +138,9 @@ impl<'r> Validator<'_, 'r> {
                 };
                 let p = self.pos(r, at);
                 let item = &self.items[i.0];
+                if self.unresolved[i.0] {
+                    return never();
+                }
                 if !matches!(item.kind, Kind::Single { .. } | Kind::Multiple { .. }) {
                     let msg = format!(
                         "`AnyOf` needs a choice item, but `{r}` is {}",
@@ -158,7 +161,11 @@ impl<'r> Validator<'_, 'r> {
                         out.push(v.to_string());
                     } else {
                         let vp = self.pos(v, p);
-                        let help = did_you_mean(v, options.iter().map(String::as_str));
+                        let help = did_you_mean_within(
+                            v,
+                            options.iter().map(String::as_str),
+                            &mut self.budget,
+                        );
                         self.error(
                             Code::UnknownChoice,
                             vp,
@@ -216,7 +223,7 @@ impl<'r> Validator<'_, 'r> {
         match self.score_ids.get(s.as_ref()) {
             Some(&i) => Some(i),
             None => {
-                let help = did_you_mean(s, self.score_ids.keys().map(String::as_str));
+                let help = self.score_names.suggest(s, &mut self.budget);
                 self.error(Code::UnknownReference, p, format!("unknown score `{s}`"))
                     .help = help;
                 None
@@ -237,7 +244,7 @@ impl<'r> Validator<'_, 'r> {
         if let Some(b) = bands.iter().position(|b| b.id == band.as_ref()) {
             return Some(BandIdx(b));
         }
-        let help = did_you_mean(band, bands.iter().map(|b| b.id.as_str()));
+        let help = did_you_mean_within(band, bands.iter().map(|b| b.id.as_str()), &mut self.budget);
         let p = self.pos(band, at);
         self.error(
             Code::UnknownReference,
@@ -284,12 +291,17 @@ impl<'r> Validator<'_, 'r> {
                 .help = Some("use `YesNo(not_sure: true)`".into());
                 None
             }
+            (RawValue::Choice(_), _) if self.unresolved[i.0] => None,
             (RawValue::Choice(c), Kind::Single { options } | Kind::Multiple { options, .. }) => {
                 if options.iter().any(|o| o.value == c.as_ref()) {
                     Some(Value::Choice(c.to_string()))
                 } else {
                     let cp = self.pos(c, p);
-                    let help = did_you_mean(c, options.iter().map(|o| o.value.as_str()));
+                    let help = did_you_mean_within(
+                        c,
+                        options.iter().map(|o| o.value.as_str()),
+                        &mut self.budget,
+                    );
                     self.error(
                         Code::UnknownChoice,
                         cp,
@@ -298,6 +310,10 @@ impl<'r> Validator<'_, 'r> {
                     .help = help;
                     None
                 }
+            }
+            (RawValue::Number(n), _) if !n.is_finite() => {
+                self.not_finite(*n, p);
+                None
             }
             (
                 RawValue::Number(n),
@@ -346,6 +362,10 @@ impl<'r> Validator<'_, 'r> {
         at: Position,
     ) -> Option<(Expr, ExprType, Position)> {
         match e {
+            RawExpr::Number(n) if !n.is_finite() => {
+                self.not_finite(*n, at);
+                None
+            }
             RawExpr::Number(n) => Some((Expr::Number(*n), ExprType::Number, at)),
             RawExpr::Today => Some((Expr::Today, ExprType::Date, at)),
             RawExpr::YearsAgo(n) => Some((Expr::YearsAgo(*n), ExprType::Date, at)),
@@ -398,6 +418,17 @@ impl<'r> Validator<'_, 'r> {
                 Some((Expr::Score(i), ExprType::Number, p))
             }
         }
+    }
+
+    /// `NaN` is equal to nothing and compares false with everything, and no answer reaches an
+    /// infinity: a condition on one would silently never (or always) hold.
+    fn not_finite(&mut self, n: f64, p: Position) {
+        self.error(
+            Code::BadRange,
+            p,
+            format!("`Number({n})` is not a finite number"),
+        )
+        .help = Some("write the number the answer is compared with, e.g. `Number(18)`".into());
     }
 
     /// Resolves a reference that must name an item of a certain kind (`Age` of a date).

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Duplicate, Validator, coding, parse_date};
-use crate::engine::diagnostic::{Code, Position, did_you_mean};
+use crate::engine::diagnostic::{Code, Position, Suggester, did_you_mean_within};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
@@ -18,9 +18,12 @@ impl<'r> Validator<'_, 'r> {
         for set in &raw.option_sets {
             let at = self.pos(&set.id, id_pos);
             if self.unique(&mut seen, &set.id, at, Duplicate::OptionSet) {
-                self.option_sets.insert(&set.id, set);
+                self.option_sets.insert(&set.id, Some(set));
+            } else {
+                self.option_sets.insert(&set.id, None);
             }
         }
+        self.option_set_names = Suggester::new(raw.option_sets.iter().map(|s| &*s.id));
     }
 
     /// Makes every item resolvable by its id, once all are declared: one pass over every item,
@@ -33,6 +36,7 @@ impl<'r> Validator<'_, 'r> {
                 self.item_ids.insert(id.clone(), ItemIdx(i));
             }
         }
+        self.item_names = Suggester::new(ids.iter().map(String::as_str));
     }
 
     pub(super) fn declare_item(
@@ -48,11 +52,12 @@ impl<'r> Validator<'_, 'r> {
             .unwrap_or(Position { line: 1, col: 1 });
         let at = self.pos(&ri.id, fallback);
         let idx = ItemIdx(self.items.len());
-        if ri.id.trim().is_empty() {
-            self.error(Code::Metadata, at, "item id is empty");
-        }
-        let text = self.text(&ri.text, at, "question text");
-        let help = ri.help.as_ref().map(|h| self.text(h, at, "help text"));
+        self.check_id("item", &ri.id, at);
+        let text = self.paragraphs(&ri.text, at, "question text");
+        let help = ri
+            .help
+            .as_ref()
+            .map(|h| self.paragraphs(h, at, "help text"));
         // Placeholder so children get later indices; the kind is filled in below.
         self.items.push(Item {
             id: ri.id.to_string(),
@@ -68,6 +73,7 @@ impl<'r> Validator<'_, 'r> {
             parent,
         });
         self.item_pos.push(at);
+        self.unresolved.push(false);
         let kind = self.kind(ri, idx, section, parent, at);
         if matches!(kind, Kind::Display) && (ri.required || ri.required_if.is_some()) {
             self.error(
@@ -97,19 +103,23 @@ impl<'r> Validator<'_, 'r> {
                 options,
                 option_set,
             } => Kind::Single {
-                options: self.options(id, options, option_set.as_ref(), at),
+                options: self.options(idx, options, option_set.as_ref(), at),
             },
             RawKind::Multiple {
                 options,
                 option_set,
                 none_of_these,
             } => {
-                let options = self.options(id, options, option_set.as_ref(), at);
+                let options = self.options(idx, options, option_set.as_ref(), at);
                 let none_of_these = none_of_these.as_ref().and_then(|n| {
                     let found = options.iter().position(|o| o.value == n.as_ref());
-                    if found.is_none() {
+                    if found.is_none() && !self.unresolved[idx.0] {
                         let npos = self.pos(n, at);
-                        let help = did_you_mean(n, options.iter().map(|o| o.value.as_str()));
+                        let help = did_you_mean_within(
+                            n,
+                            options.iter().map(|o| o.value.as_str()),
+                            &mut self.budget,
+                        );
                         self.error(
                             Code::UnknownChoice,
                             npos,
@@ -223,6 +233,33 @@ impl<'r> Validator<'_, 'r> {
                         format!("`{id}` has min date {lo} after max date {hi}"),
                     );
                 }
+                // Bounds relative to the session's day keep their order on every day: `Today`
+                // is zero years ago, and fewer years ago is later. A range that is empty would
+                // refuse every date, so a required item could never be answered.
+                let years_ago = |b: Option<DateBound>| match b {
+                    Some(DateBound::Today) => Some(0),
+                    Some(DateBound::YearsAgo(n)) => Some(n),
+                    _ => None,
+                };
+                if let (Some(lo), Some(hi)) = (years_ago(min), years_ago(max))
+                    && lo < hi
+                {
+                    let name = |n: u32| match n {
+                        0 => "today".to_owned(),
+                        1 => "1 year ago".to_owned(),
+                        n => format!("{n} years ago"),
+                    };
+                    self.error(
+                        Code::BadRange,
+                        at,
+                        format!(
+                            "`{id}` has min date {} after max date {}: no date can be entered",
+                            name(lo),
+                            name(hi)
+                        ),
+                    )
+                    .help = Some("swap `min` and `max`".into());
+                }
                 Kind::Date { min, max }
             }
             RawKind::Text { max_len } | RawKind::LongText { max_len } => {
@@ -326,11 +363,13 @@ impl<'r> Validator<'_, 'r> {
 
     fn options(
         &mut self,
-        item: &str,
+        idx: ItemIdx,
         inline: &'r [RawChoice<'r>],
         set: Option<&Str<'r>>,
         at: Position,
     ) -> Vec<Choice> {
+        let item = self.items[idx.0].id.clone();
+        let item = item.as_str();
         let raw: &[RawChoice<'_>] = match (inline.is_empty(), set) {
             (false, Some(s)) => {
                 let p = self.pos(s, at);
@@ -344,10 +383,17 @@ impl<'r> Validator<'_, 'r> {
             }
             (false, None) => inline,
             (true, Some(s)) => match self.option_sets.get(s.as_ref()) {
-                Some(set) => &set.options,
+                Some(Some(set)) => &set.options,
+                // Defined twice: reported once, at the duplicate; the item is not checked
+                // against either list.
+                Some(None) => {
+                    self.unresolved[idx.0] = true;
+                    &[]
+                }
                 None => {
+                    self.unresolved[idx.0] = true;
                     let p = self.pos(s, at);
-                    let help = did_you_mean(s, self.option_sets.keys().copied());
+                    let help = self.option_set_names.suggest(s, &mut self.budget);
                     self.error(
                         Code::UnknownReference,
                         p,

@@ -40,6 +40,11 @@ impl Validator<'_, '_> {
             if !is_language_tag(l) {
                 self.error(Code::Metadata, at, format!("`{l}` is not a language code"))
                     .help = Some("use a code like `en`, `es` or `es-US`".into());
+                // Every text in this language would repeat the problem: they are counted
+                // under this one error instead (see `text`).
+                let diag = self.diags.len() - 1;
+                self.language_uses
+                    .insert(l.to_string(), LanguageUses::new(diag, true));
             } else if self.unique(&mut seen, l, at, Duplicate::Language) {
                 self.languages.push(l.to_string());
             }
@@ -77,9 +82,9 @@ impl Validator<'_, '_> {
             not_sure: pick(2),
             prefer_not_to_say: pick(3),
         };
-        for (i, l) in raw.languages.iter().enumerate() {
+        for l in &raw.languages {
             let base = l.split('-').next().unwrap_or(l);
-            if self.languages.get(i).is_some() && !builtin.contains_key(base) {
+            if self.languages.iter().any(|d| d == l.as_ref()) && !builtin.contains_key(base) {
                 let at = self.pos(l, id_pos);
                 self.error(
                     Code::MissingTranslation,
@@ -93,18 +98,53 @@ impl Validator<'_, '_> {
     }
 
     /// Checks that a text has every declared language and nothing else.
+    ///
+    /// One mistake, one error: a language that is declared malformed (`"ES"`) or used without
+    /// being declared (`"sp"`) is reported once, at its first use, with a note counting the
+    /// others; and a text whose only problem is such a key in place of a declared language
+    /// (`"sp"` for `"es"`) is not also reported as missing that language.
     pub(super) fn text(&mut self, t: &RawText<'_>, fallback: Position, what: &str) -> Text {
+        self.text_in(t, fallback, what, Lines::One)
+    }
+
+    /// [`Self::text`] for a text that may break lines (`\n`): questions, help, safety messages.
+    pub(super) fn paragraphs(&mut self, t: &RawText<'_>, fallback: Position, what: &str) -> Text {
+        self.text_in(t, fallback, what, Lines::Many)
+    }
+
+    fn text_in(&mut self, t: &RawText<'_>, fallback: Position, what: &str, lines: Lines) -> Text {
         let at = self.text_pos(t, fallback);
+        let missing: Vec<&String> = self
+            .languages
+            .iter()
+            .filter(|l| !t.contains_key(l.as_str()))
+            .collect();
+        let help = match &missing[..] {
+            [one] => format!("did you mean `{one}`? "),
+            _ => String::new(),
+        };
+        let help = format!(
+            "{help}declared languages: `{}`",
+            self.languages.join("`, `")
+        );
+        let mut misnamed = false;
         for (lang, value) in t.iter() {
             if !self.languages.iter().any(|l| l == lang.as_ref()) {
+                misnamed = true;
                 let at = self.pos(lang, at);
-                let langs = self.languages.join("`, `");
+                if let Some(uses) = self.language_uses.get_mut(lang.as_ref()) {
+                    uses.add(at);
+                    continue;
+                }
                 self.error(
                     Code::Metadata,
                     at,
                     format!("{what} has text in `{lang}`, which is not a declared language"),
                 )
-                .help = Some(format!("declared languages: `{langs}`"));
+                .help = Some(help.clone());
+                let diag = self.diags.len() - 1;
+                self.language_uses
+                    .insert(lang.to_string(), LanguageUses::new(diag, false));
             } else if value.trim().is_empty() {
                 let at = self.pos(lang, at);
                 self.error(
@@ -112,14 +152,18 @@ impl Validator<'_, '_> {
                     at,
                     format!("{what} is empty in `{lang}`"),
                 );
+            } else {
+                let at = self.pos(lang, at);
+                self.control_characters(value, at, what, Some(lang), lines);
             }
         }
         let mut out = Vec::new();
         for lang in self.languages.clone() {
             match t.get(lang.as_str()) {
-                Some(value) => out.push((lang, value.clone())),
+                Some(value) => out.push((lang, value.to_string())),
+                None if misnamed => {}
                 None => {
-                    let sample = t.values().next().map_or("", String::as_str);
+                    let sample = t.values().next().map_or("", |v| &**v);
                     let sample: String = sample.chars().take(40).collect();
                     self.error(
                         Code::MissingTranslation,
@@ -131,6 +175,109 @@ impl Validator<'_, '_> {
             }
         }
         Text(out)
+    }
+}
+
+/// Whether a patient-visible text may break lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lines {
+    /// Titles, options, units, answer labels: one line.
+    One,
+    /// Questions, help, safety messages and alerts: `\n` breaks a line.
+    Many,
+}
+
+impl Validator<'_, '_> {
+    /// A control character in text a patient (or the staff reading an alert) sees is invisible
+    /// or garbles the screen: a tab, a carriage return, a bell, an escape sequence that
+    /// recolours a terminal, a NUL that cuts the text short in another program. The first one
+    /// in each text is reported at its own position when the string was written without
+    /// escapes, else at the text (`fallback`).
+    pub(super) fn control_characters(
+        &mut self,
+        value: &Str<'_>,
+        fallback: Position,
+        what: &str,
+        lang: Option<&Str<'_>>,
+        lines: Lines,
+    ) {
+        let Some((byte, c)) = value
+            .char_indices()
+            .find(|&(_, c)| c.is_control() && !(c == '\n' && lines == Lines::Many))
+        else {
+            return;
+        };
+        let at = self.pos_within(value, byte, fallback);
+        let name = match c {
+            '\n' => " (a line break)",
+            '\r' => " (a carriage return)",
+            '\t' => " (a tab)",
+            '\0' => " (NUL)",
+            '\u{7}' => " (a bell)",
+            '\u{1b}' => " (an escape)",
+            _ => "",
+        };
+        let lang = lang.map(|l| format!(" in `{l}`")).unwrap_or_default();
+        let code = format!("U+{:04X}", u32::from(c));
+        self.error(
+            Code::ControlCharacter,
+            at,
+            format!("{what}{lang} contains the control character {code}{name}"),
+        )
+        .help = Some(match lines {
+            Lines::One => "remove it: this text is one line, with no line breaks, tabs or \
+                           other control characters"
+                .into(),
+            Lines::Many => "remove it: the only control character this text may hold is a \
+                            line break, written `\\n`"
+                .into(),
+        });
+    }
+}
+
+/// The texts that use a language reported as malformed or undeclared, after the one error.
+pub(super) struct LanguageUses {
+    /// The error, by index into the diagnostics.
+    diag: usize,
+    /// Whether the error is at the declaration (so every use is counted) or at the first use.
+    declared: bool,
+    uses: usize,
+    /// The first use the error does not already point at.
+    next: Option<Position>,
+}
+
+impl LanguageUses {
+    fn new(diag: usize, declared: bool) -> Self {
+        LanguageUses {
+            diag,
+            declared,
+            uses: 0,
+            next: None,
+        }
+    }
+
+    fn add(&mut self, at: Position) {
+        self.uses += 1;
+        self.next.get_or_insert(at);
+    }
+}
+
+impl Validator<'_, '_> {
+    /// Adds to each language error a note at the next text that uses the language, counting
+    /// the rest.
+    pub(super) fn note_language_uses(&mut self) {
+        for (lang, u) in std::mem::take(&mut self.language_uses) {
+            let Some(at) = u.next else { continue };
+            let note = match (u.declared, u.uses) {
+                (true, 1) => format!("the one text in `{lang}` is here"),
+                (true, n) => format!("{n} texts are in `{lang}`; the first is here"),
+                (false, 1) => format!("`{lang}` is also used here"),
+                (false, n) => format!("`{lang}` is also used here and in {} more texts", n - 1),
+            };
+            if let Some(d) = self.diags.get_mut(u.diag) {
+                d.notes.push((at, note));
+            }
+        }
     }
 }
 

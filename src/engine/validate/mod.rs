@@ -30,18 +30,22 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use super::diagnostic::{Code, Diagnostic, LineIndex, Position};
+use super::diagnostic::{Budget, Code, Diagnostic, LineIndex, Position, Suggester};
 use super::model::*;
 use super::raw::*;
 
+/// Validates `raw`, read from `src`. Positions are counted in `file`, the text as written: the
+/// same bytes as `src` except for what the loader blanked out before reading (a byte-order
+/// mark, fields already reported), which changes no offset.
 pub(crate) fn validate(
     src: &str,
+    file: &str,
     raw: &RawQuestionnaire<'_>,
     sha256: String,
 ) -> Result<Questionnaire, Vec<Diagnostic>> {
     let mut v = Validator {
         src,
-        lines: LineIndex::new(src),
+        lines: LineIndex::new(file),
         diags: Vec::new(),
         languages: Vec::new(),
         item_ids: HashMap::new(),
@@ -50,6 +54,12 @@ pub(crate) fn validate(
         option_sets: HashMap::new(),
         score_ids: HashMap::new(),
         scores: Vec::new(),
+        budget: Budget::default(),
+        item_names: Suggester::new([]),
+        score_names: Suggester::new([]),
+        option_set_names: Suggester::new([]),
+        language_uses: HashMap::new(),
+        unresolved: Vec::new(),
     };
     let q = v.questionnaire(raw, sha256);
     let mut diags = v.diags;
@@ -75,10 +85,22 @@ struct Validator<'s, 'r> {
     items: Vec<Item>,
     /// Where each item's id stands in the source, by item index.
     item_pos: Vec<Position>,
-    option_sets: HashMap<&'r str, &'r RawOptionSet<'r>>,
+    /// Each option set by id; `None` for an id defined twice (which one an item means is unknown).
+    option_sets: HashMap<&'r str, Option<&'r RawOptionSet<'r>>>,
     score_ids: HashMap<String, ScoreIdx>,
     /// Resolved before flags and safety rules, whose `InBand` conditions name their bands.
     scores: Vec<Score>,
+    /// Comparisons left for "did you mean" in this file, shared by every lookup.
+    budget: Budget,
+    /// Suggestions for unknown item, score and option set names, each built once.
+    item_names: Suggester,
+    score_names: Suggester,
+    option_set_names: Suggester,
+    /// Languages already reported, with the texts that use them (one error each, not one per text).
+    language_uses: HashMap<String, meta::LanguageUses>,
+    /// Items whose options are unknown because their option set is missing or defined twice:
+    /// conditions and scores on them are not checked, since any error would be a guess.
+    unresolved: Vec<bool>,
 }
 
 /// Where a condition sits, which decides what it may refer to.
@@ -170,6 +192,19 @@ impl<'r> Validator<'_, 'r> {
         self.lines.position(offset)
     }
 
+    /// The position of byte `byte` inside a borrowed string, or `fallback` for a copied one.
+    fn pos_within(&self, s: &Str<'_>, byte: usize, fallback: Position) -> Position {
+        let Cow::Borrowed(b) = &s.0 else {
+            return fallback;
+        };
+        let start = self.src.as_ptr() as usize;
+        let p = b.as_ptr() as usize;
+        if p < start || p + byte > start + self.src.len() {
+            return fallback;
+        }
+        self.lines.position(p - start + byte)
+    }
+
     /// Records `id` as seen at `at`; if it was seen before, reports the duplicate at `at` with a
     /// note at the first place, so the author sees both. Returns whether `id` is new: where an id
     /// is looked up later, the first definition is the one it names.
@@ -195,6 +230,33 @@ impl<'r> Validator<'_, 'r> {
         }
     }
 
+    /// Ids of items, sections and scores become FHIR `linkId`s, answers-file keys and parts of
+    /// names such as `section:<id>`: only characters that are safe in all of them are allowed,
+    /// so that no item id can equal another thing's `linkId` (an item `section:mood` and the
+    /// section `mood`).
+    fn check_id(&mut self, what: &str, id: &str, at: Position) {
+        if id.trim().is_empty() {
+            self.error(Code::Metadata, at, format!("{what} id is empty"));
+            return;
+        }
+        let Some(bad) = id.chars().find(|&c| !is_id_char(c)) else {
+            return;
+        };
+        let shown = if bad == ' ' {
+            "a space".to_owned()
+        } else if bad.is_control() || bad.is_whitespace() {
+            format!("U+{:04X}", u32::from(bad))
+        } else {
+            format!("`{bad}`")
+        };
+        self.error(
+            Code::Metadata,
+            at,
+            format!("{what} id `{}` contains {shown}", id.escape_debug()),
+        )
+        .help = Some(ID_CHARS.into());
+    }
+
     fn text_pos(&self, t: &RawText<'_>, fallback: Position) -> Position {
         t.keys().next().map_or(fallback, |k| self.pos(k, fallback))
     }
@@ -215,6 +277,7 @@ impl<'r> Validator<'_, 'r> {
         let mut sections = Vec::new();
         for (s, rs) in raw.sections.iter().enumerate() {
             let at = self.pos(&rs.id, id_pos);
+            self.check_id("section", &rs.id, at);
             self.unique(&mut section_ids, &rs.id, at, Duplicate::Section);
             if rs.items.is_empty() {
                 self.error(
@@ -265,6 +328,7 @@ impl<'r> Validator<'_, 'r> {
 
         let (flags, safety, text_screens) = self.rules(raw, id_pos);
         let identity = self.identity(raw, id_pos);
+        self.note_language_uses();
         let q = Questionnaire {
             id: raw.id.to_string(),
             version: raw.version.to_string(),
@@ -286,6 +350,14 @@ impl<'r> Validator<'_, 'r> {
         }
         q
     }
+}
+
+/// What an id may contain, for the help line.
+const ID_CHARS: &str =
+    "ids may contain only the letters A–Z and a–z, the digits 0–9, `_`, `-` and `.`";
+
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
 /// A code as the model stores it; codes are not checked against their coding system.

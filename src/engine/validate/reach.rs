@@ -99,7 +99,8 @@ fn can_be_true(q: &Questionnaire, c: &Condition, never: &[bool]) -> bool {
         }
         Condition::Compare(a, cmp, b) => {
             for e in [a, b] {
-                if let Expr::Value(i) | Expr::Age(i) | Expr::Count(i) = e
+                // A group that is never shown still has a count: zero entries.
+                if let Expr::Value(i) | Expr::Age(i) = e
                     && never[i.0]
                 {
                     return false;
@@ -110,7 +111,7 @@ fn can_be_true(q: &Questionnaire, c: &Condition, never: &[bool]) -> bool {
                     return false;
                 }
             }
-            match (range_of(q, a), range_of(q, b)) {
+            match (range_of(q, a, never), range_of(q, b, never)) {
                 (Some((alo, ahi)), Some((blo, bhi))) => match cmp {
                     Cmp::Lt => alo < bhi,
                     Cmp::Le => alo <= bhi,
@@ -121,7 +122,9 @@ fn can_be_true(q: &Questionnaire, c: &Condition, never: &[bool]) -> bool {
             }
         }
         Condition::InBand(s, _) => !q.scores[s.0].items.iter().any(|i| never[i.0]),
-        Condition::All(cs) => cs.iter().all(|c| can_be_true(q, c, never)) && !contradicts(cs),
+        Condition::All(cs) => {
+            cs.iter().all(|c| can_be_true(q, c, never)) && !contradicts(q, cs, never)
+        }
         Condition::Any(cs) => cs.iter().any(|c| can_be_true(q, c, never)),
         Condition::Not(inner) => !always_true(inner),
     }
@@ -135,24 +138,159 @@ fn always_true(c: &Condition) -> bool {
     }
 }
 
-/// Two `Equals` on the same single-valued item with different values.
-fn contradicts(cs: &[Condition]) -> bool {
+/// Whether the parts of an `All` cannot hold together: two different answers to one question
+/// (`Equals("x", Yes)` and `Equals("x", No)`, or two options of a single choice), a condition
+/// and its own negation (`Equals("x", Yes)` and `Not(Equals("x", Yes))`), "not answered" beside
+/// an answer, or bounds on one number that leave nothing between them (`Gt(Value("age"),
+/// Number(50))` and `Lt(Value("age"), Number(30))`). Nested `All`s count as one.
+fn contradicts(q: &Questionnaire, cs: &[Condition], never: &[bool]) -> bool {
+    let mut parts: Vec<&Condition> = Vec::new();
+    flatten(cs, &mut parts);
     let mut seen: Vec<(ItemIdx, &Value)> = Vec::new();
-    for c in cs {
-        if let Condition::Equals(i, v) = c
-            && !matches!(v, Value::Choice(_))
-        {
-            if seen.iter().any(|(j, w)| j == i && *w != v) {
-                return true;
+    let mut bounds: Vec<(&Expr, Interval)> = Vec::new();
+    for c in &parts {
+        match c {
+            Condition::Equals(i, v) => {
+                let single = !matches!(v, Value::Choice(_))
+                    || matches!(q.items[i.0].kind, Kind::Single { .. });
+                if single {
+                    if seen.iter().any(|(j, w)| j == i && *w != v) {
+                        return true;
+                    }
+                    seen.push((*i, v));
+                }
             }
-            seen.push((*i, v));
+            Condition::Not(inner) if parts.iter().any(|p| **p == **inner) => return true,
+            Condition::Not(inner) => {
+                if let Condition::Answered(i) = **inner
+                    && parts.iter().any(|p| is_answer_to(p, i))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        let Some((e, iv)) = bound(c) else { continue };
+        match bounds.iter_mut().find(|(f, _)| *f == e) {
+            Some((_, b)) => *b = b.and(iv),
+            None => {
+                let whole = range_of(q, e, never).map_or(Interval::ALL, |(lo, hi)| Interval {
+                    lo,
+                    lo_open: false,
+                    hi,
+                    hi_open: false,
+                });
+                bounds.push((e, whole.and(iv)));
+            }
         }
     }
-    false
+    bounds.iter().any(|(_, b)| b.is_empty())
+}
+
+fn flatten<'c>(cs: &'c [Condition], out: &mut Vec<&'c Condition>) {
+    for c in cs {
+        match c {
+            Condition::All(inner) => flatten(inner, out),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A condition that holds only when item `i` has an answer (not "prefer not to say").
+fn is_answer_to(c: &Condition, i: ItemIdx) -> bool {
+    match c {
+        Condition::Answered(j) | Condition::AnyOf(j, _) => *j == i,
+        Condition::Equals(j, v) => *j == i && *v != Value::Declined,
+        _ => false,
+    }
+}
+
+/// The values a number or count may take for `c` to hold, when `c` compares it with a constant.
+fn bound(c: &Condition) -> Option<(&Expr, Interval)> {
+    let (e, cmp, n) = match c {
+        Condition::Compare(e, cmp, Expr::Number(n)) => (e, *cmp, *n),
+        // `Lt(Number(3), x)` is `Gt(x, Number(3))`.
+        Condition::Compare(Expr::Number(n), cmp, e) => (
+            e,
+            match cmp {
+                Cmp::Lt => Cmp::Gt,
+                Cmp::Le => Cmp::Ge,
+                Cmp::Gt => Cmp::Lt,
+                Cmp::Ge => Cmp::Le,
+            },
+            *n,
+        ),
+        _ => return None,
+    };
+    if matches!(e, Expr::Number(_)) {
+        return None;
+    }
+    let iv = match cmp {
+        Cmp::Lt => Interval {
+            hi: n,
+            hi_open: true,
+            ..Interval::ALL
+        },
+        Cmp::Le => Interval {
+            hi: n,
+            ..Interval::ALL
+        },
+        Cmp::Gt => Interval {
+            lo: n,
+            lo_open: true,
+            ..Interval::ALL
+        },
+        Cmp::Ge => Interval {
+            lo: n,
+            ..Interval::ALL
+        },
+    };
+    Some((e, iv))
+}
+
+/// A range of numbers, each end open or closed.
+#[derive(Clone, Copy, Debug)]
+struct Interval {
+    lo: f64,
+    lo_open: bool,
+    hi: f64,
+    hi_open: bool,
+}
+
+impl Interval {
+    const ALL: Interval = Interval {
+        lo: f64::NEG_INFINITY,
+        lo_open: false,
+        hi: f64::INFINITY,
+        hi_open: false,
+    };
+
+    fn and(self, o: Interval) -> Interval {
+        let (lo, lo_open) = if o.lo > self.lo || (o.lo == self.lo && o.lo_open) {
+            (o.lo, o.lo_open)
+        } else {
+            (self.lo, self.lo_open)
+        };
+        let (hi, hi_open) = if o.hi < self.hi || (o.hi == self.hi && o.hi_open) {
+            (o.hi, o.hi_open)
+        } else {
+            (self.hi, self.hi_open)
+        };
+        Interval {
+            lo,
+            lo_open,
+            hi,
+            hi_open,
+        }
+    }
+
+    fn is_empty(self) -> bool {
+        self.lo > self.hi || (self.lo == self.hi && (self.lo_open || self.hi_open))
+    }
 }
 
 /// The numeric range an expression can take, where known.
-fn range_of(q: &Questionnaire, e: &Expr) -> Option<(f64, f64)> {
+fn range_of(q: &Questionnaire, e: &Expr, never: &[bool]) -> Option<(f64, f64)> {
     match e {
         Expr::Number(n) => Some((*n, *n)),
         Expr::Value(i) => match &q.items[i.0].kind {
@@ -166,6 +304,7 @@ fn range_of(q: &Questionnaire, e: &Expr) -> Option<(f64, f64)> {
             )),
             _ => None,
         },
+        Expr::Count(i) if never[i.0] => Some((0.0, 0.0)),
         Expr::Count(i) => match &q.items[i.0].kind {
             Kind::Group { max, .. } => Some((0.0, f64::from(*max))),
             _ => None,

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::meta::Lines;
 use super::{Duplicate, Scope, Validator};
 use crate::engine::diagnostic::{Code, Position};
 use crate::engine::model::*;
@@ -56,11 +57,13 @@ impl Validator<'_, '_> {
                 .after
                 .as_ref()
                 .and_then(|a| self.item_ref(a, Scope::Anywhere, at));
+            let message = self.paragraphs(&s.message, at, "safety message");
+            self.control_characters(&s.alert, at, "safety alert", None, Lines::Many);
             safety.push(SafetyRule {
                 id: s.id.to_string(),
                 when,
-                message: self.text(&s.message, at, "safety message"),
-                alert: s.alert.clone(),
+                message,
+                alert: s.alert.to_string(),
                 level: match s.level {
                     Some(RawLevel::Review) => Level::Review,
                     Some(RawLevel::Urgent) | None => Level::Urgent,

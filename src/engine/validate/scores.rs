@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Duplicate, Scope, Validator, coding};
-use crate::engine::diagnostic::{Code, Position};
+use crate::engine::diagnostic::{Code, Position, Suggester};
 use crate::engine::model::*;
 use crate::engine::raw::*;
 
@@ -17,12 +17,14 @@ impl Validator<'_, '_> {
         let mut seen = HashMap::new();
         for (n, rs) in raw.scores.iter().enumerate() {
             let at = self.pos(&rs.id, fallback);
+            self.check_id("score", &rs.id, at);
             if self.unique(&mut seen, &rs.id, at, Duplicate::Score) {
                 self.score_ids.insert(rs.id.to_string(), ScoreIdx(n));
             }
             let score = self.score(rs, at);
             self.scores.push(score);
         }
+        self.score_names = Suggester::new(raw.scores.iter().map(|s| &*s.id));
     }
 
     fn score(&mut self, rs: &RawScore<'_>, at: Position) -> Score {
@@ -34,6 +36,11 @@ impl Validator<'_, '_> {
                 continue;
             };
             let p = self.pos(r, at);
+            if self.unresolved[i.0] {
+                // Its options are unknown: whether it is scored is not checked.
+                self.unique(&mut counted, r, p, Duplicate::Counted(&rs.id));
+                continue;
+            }
             let item = &self.items[i.0];
             let scored = match &item.kind {
                 Kind::Single { options }
