@@ -166,3 +166,16 @@ fn nothing_is_persisted_by_eframe() {
     );
     assert!(!review.persist_egui_memory());
 }
+
+/// The kiosk never waits on the network: it has no network code at all. Delivery to a FHIR
+/// server is `prescreen send`, a separate process reading the outbox.
+#[test]
+fn the_kiosk_never_touches_the_network() {
+    for (f, text) in sources("src/kiosk", 1) {
+        for bad in ["ureq", "crate::deliver", "std::net", "TcpStream"] {
+            assert!(!text.contains(bad), "{} uses {bad}", f.display());
+        }
+    }
+    let send = std::fs::read_to_string(repo("src/cli/kiosk.rs")).unwrap();
+    assert!(!send.contains("deliver"), "the kiosk command starts no sender");
+}
