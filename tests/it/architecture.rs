@@ -177,5 +177,8 @@ fn the_kiosk_never_touches_the_network() {
         }
     }
     let send = std::fs::read_to_string(repo("src/cli/kiosk.rs")).unwrap();
-    assert!(!send.contains("deliver"), "the kiosk command starts no sender");
+    assert!(
+        !send.contains("deliver"),
+        "the kiosk command starts no sender"
+    );
 }
