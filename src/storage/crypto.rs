@@ -264,11 +264,7 @@ pub fn generate_identity_file(
         secret.expose_secret()
     ));
 
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|source| {
+    super::write_new_private(path, text.as_bytes()).map_err(|source| {
         if source.kind() == std::io::ErrorKind::AlreadyExists {
             CryptoError::KeyExists(path.to_path_buf())
         } else {
@@ -278,18 +274,6 @@ pub fn generate_identity_file(
             }
         }
     })?;
-    let written = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all());
-    if let Err(source) = written {
-        // A half-written key is worse than none: it would be taken for a key.
-        drop(file);
-        let _ = std::fs::remove_file(path);
-        return Err(CryptoError::KeyWrite {
-            path: path.to_path_buf(),
-            source,
-        });
-    }
     Ok(recipient)
 }
 

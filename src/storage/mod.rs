@@ -18,7 +18,7 @@ pub mod crypto;
 pub mod names;
 pub mod sign;
 
-pub use atomic::{WriteError, clean_abandoned, replace_atomic, write_atomic};
+pub use atomic::{WriteError, clean_abandoned, replace_atomic, write_atomic, write_new_private};
 pub use bounded::{ReadError, read_bounded};
 
 use sha2::{Digest, Sha256};

@@ -8,7 +8,6 @@
 //! existing file, as `keygen` does for the encryption identity.
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -179,11 +178,7 @@ impl SigningKey {
             self.public(),
             hex(self.0.as_bytes()),
         ));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path).map_err(|source| {
+        super::write_new_private(path, text.as_bytes()).map_err(|source| {
             if source.kind() == std::io::ErrorKind::AlreadyExists {
                 SignError::KeyExists(path.to_path_buf())
             } else {
@@ -193,18 +188,6 @@ impl SigningKey {
                 }
             }
         })?;
-        if let Err(source) = file
-            .write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-        {
-            // A half-written key would be taken for a key: remove it.
-            drop(file);
-            let _ = std::fs::remove_file(path);
-            return Err(SignError::KeyWrite {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
         Ok(())
     }
 }

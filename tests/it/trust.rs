@@ -508,17 +508,19 @@ fn the_kiosk_window_signs_what_it_writes() {
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
     prescreen::ui::theme::install(&h.ctx);
     h.run();
-    use crate::kiosk::{click, type_into};
-    click(&mut h, "Start — English");
-    click(&mut h, "Begin");
-    type_into(&mut h, "What is your name?", "Ana López");
-    click(&mut h, "Next");
-    click(&mut h, "Yes");
-    click(&mut h, "Next");
-    type_into(&mut h, "How many packs a day?", "2");
-    click(&mut h, "Next");
-    click(&mut h, "Low");
-    click(&mut h, "Next");
+    // A session answered as a patient would, at its review page; the kiosk submits it.
+    let mut s = crate::scenario::Scenario::new(q.clone())
+        .answer("name", prescreen::engine::Answer::Text("Ana López".into()))
+        .answer("smoker", prescreen::engine::Answer::Yes)
+        .answer("packs", prescreen::engine::Answer::Integer(2))
+        .answer("mood", prescreen::engine::Answer::Choice("low".into()));
+    while s.session.cursor() != prescreen::engine::Cursor::Review {
+        s = s.next();
+    }
+    let session = s.session;
+    h.state_mut().open(session);
+    h.run();
+    use crate::kiosk::click;
     click(&mut h, "Submit my answers");
     let written: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
