@@ -9,6 +9,7 @@ mod deliver;
 mod encryption;
 mod export;
 mod faults;
+mod fhir_server;
 mod hostile;
 mod kiosk;
 mod privacy;
