@@ -30,7 +30,8 @@ use eframe::egui;
 use crate::engine::{Clock, Cursor, ItemIdx, Questionnaire, RuleIdx, Session};
 use crate::ui::{measure, theme};
 use draft::Drafts;
-pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, Settings};
+pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, STAFF_IDLE_SECONDS, Settings};
+pub use staff::{FIRST_PIN_LOCK_SECONDS, LONGEST_PIN_LOCK_SECONDS, PIN_TRIES};
 pub use strings::{Strings, invalid as message, strings};
 
 /// Seconds the thank-you screen stays before the kiosk resets for the next patient.
@@ -137,6 +138,8 @@ pub struct Kiosk {
     settings: Settings,
     /// Digits typed on the staff PIN pad.
     pin: String,
+    /// Wrong PINs and the pad's lock; kept across patients.
+    pin_guard: staff::PinGuard,
     /// Set by the staff menu's Quit, so the locked window lets itself close.
     staff_quit: bool,
     /// The outcome of the last staff action (opening the review window).
@@ -190,6 +193,7 @@ impl Kiosk {
             idle_warning: None,
             settings: Settings::default(),
             pin: String::new(),
+            pin_guard: staff::PinGuard::default(),
             staff_quit: false,
             staff_note: None,
             last_write: None,

@@ -136,7 +136,7 @@ impl Kiosk {
         match &self.screen {
             Screen::Broken(diagnostics) => broken(ui, diagnostics, actions),
             Screen::Welcome => self.draw_welcome(ui, actions),
-            Screen::StaffPin => staff::pin_pad(ui, &self.pin, t, actions),
+            Screen::StaffPin => staff::pin_pad(ui, &self.pin, &self.pin_guard, t, actions),
             Screen::Staff => self.draw_staff_menu(ui, actions),
             // Drawn in three parts by `draw_panels`.
             Screen::Intro | Screen::Questions | Screen::Crisis(_) => {}

@@ -10,6 +10,11 @@ pub const IDLE_SECONDS: f64 = 120.0;
 /// Seconds "Are you still here?" counts down before the session is wiped.
 pub const COUNTDOWN_SECONDS: f64 = 30.0;
 
+/// Seconds without a touch before the staff PIN pad or staff menu returns to Welcome, at most:
+/// shorter than a patient's time, since a menu left open offers Quit to whoever comes next, and
+/// nothing is lost by it (no countdown first). A shorter `idle_seconds` shortens it too.
+pub const STAFF_IDLE_SECONDS: f64 = 60.0;
+
 /// Site settings the kiosk runs with (from the configuration file and the command line).
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -18,6 +23,9 @@ pub struct Settings {
     pub languages: Vec<String>,
     pub idle_seconds: f64,
     pub countdown_seconds: f64,
+    /// Seconds without a touch before a staff screen returns to Welcome (see
+    /// [`STAFF_IDLE_SECONDS`]).
+    pub staff_idle_seconds: f64,
     /// Locked mode: fullscreen, no decorations, closing only through the staff menu.
     pub kiosk: bool,
     /// The staff PIN hash (`sha256:salt:hex`); `None` means the staff menu cannot be opened.
@@ -36,6 +44,7 @@ impl Default for Settings {
             languages: Vec::new(),
             idle_seconds: IDLE_SECONDS,
             countdown_seconds: COUNTDOWN_SECONDS,
+            staff_idle_seconds: STAFF_IDLE_SECONDS,
             kiosk: false,
             staff_pin: None,
             recipients: Recipients::default(),
@@ -57,6 +66,7 @@ impl Settings {
             languages,
             idle_seconds: f64::from(config.idle_seconds),
             countdown_seconds: f64::from(config.countdown_seconds),
+            staff_idle_seconds: STAFF_IDLE_SECONDS.min(f64::from(config.idle_seconds)),
             kiosk,
             staff_pin: config.staff_pin.clone(),
             recipients: config.recipients.clone(),

@@ -179,8 +179,38 @@ pub mod staff {
 
     /// "Exports are encrypted for 2 recipients".
     pub fn encrypted_for(recipients: usize) -> String {
-        let plural = if recipients == 1 { "" } else { "s" };
-        format!("Exports are encrypted for {recipients} recipient{plural}")
+        format!(
+            "Exports are encrypted for {}",
+            count(recipients as u64, "recipient")
+        )
+    }
+
+    /// After a wrong PIN, before the pad locks: how many tries are left.
+    pub fn wrong_pin(tries_left: u32) -> String {
+        match tries_left {
+            0 => "Wrong PIN. Another wrong PIN locks the pad again, for twice as long.".into(),
+            n => format!(
+                "Wrong PIN. The pad locks after {}.",
+                count(u64::from(n), "more wrong PIN")
+            ),
+        }
+    }
+
+    /// The locked pad, with the time left: "Try again in 1 minute 5 seconds".
+    pub fn pin_locked(seconds: u64) -> String {
+        let (minutes, seconds) = (seconds / 60, seconds % 60);
+        let left = match (minutes, seconds) {
+            (0, s) => count(s, "second"),
+            (m, 0) => count(m, "minute"),
+            (m, s) => format!("{} {}", count(m, "minute"), count(s, "second")),
+        };
+        format!("Too many wrong PINs: the pad is locked. Try again in {left}.")
+    }
+
+    /// "1 second", "2 seconds".
+    fn count(n: u64, noun: &str) -> String {
+        let plural = if n == 1 { "" } else { "s" };
+        format!("{n} {noun}{plural}")
     }
 }
 

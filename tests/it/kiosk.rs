@@ -553,45 +553,181 @@ fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
     assert_eq!(answer_of(&s, "packs"), Some(Answer::Integer(2)));
 }
 
-#[test]
-fn the_staff_menu_opens_only_with_the_pin() {
-    let dir = tempfile::tempdir().unwrap();
+fn staff_harness(dir: &Path) -> Harness<'static, Kiosk> {
     let settings = prescreen::kiosk::Settings {
         staff_pin: Some(prescreen::config::PinHash::hash("2468")),
         clinic_name: Some("Riverside Mood Clinic".into()),
         ..Default::default()
     };
     let clock = Arc::new(FixedClock::new(test_time()));
-    let kiosk = Kiosk::new(Ok(short()), dir.path().to_path_buf(), clock).with_settings(settings);
+    let kiosk = Kiosk::new(Ok(short()), dir.to_path_buf(), clock).with_settings(settings);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .with_max_steps(12)
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
     prescreen::ui::theme::install(&h.ctx);
     h.run();
+    // A clock the test holds, so `click` moves it on.
+    at_time(&mut h, 10.0);
+    h
+}
+
+fn enter_pin(h: &mut Harness<'_, Kiosk>, pin: &str) {
+    for d in pin.chars() {
+        click(h, &d.to_string());
+    }
+    click(h, "Enter");
+}
+
+fn now(h: &Harness<'_, Kiosk>) -> f64 {
+    h.ctx.input(|i| i.time)
+}
+
+#[test]
+fn the_staff_menu_opens_only_with_the_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
     assert!(
         h.query_by_label("Riverside Mood Clinic").is_some(),
         "clinic name on Welcome"
     );
     click(&mut h, "Staff");
-    for d in ["1", "2", "3", "4"] {
-        click(&mut h, d);
-    }
-    click(&mut h, "Enter");
+    enter_pin(&mut h, "1234");
     assert_eq!(
         h.state().screen(),
-        &Screen::Welcome,
-        "a wrong PIN goes back to Welcome"
+        &Screen::StaffPin,
+        "a wrong PIN stays on the pad"
     );
-    click(&mut h, "Staff");
-    for d in ["2", "4", "6", "8"] {
-        click(&mut h, d);
-    }
-    click(&mut h, "Enter");
+    assert!(
+        h.query_by_label("Wrong PIN. The pad locks after 4 more wrong PINs.")
+            .is_some(),
+        "and says so"
+    );
+    enter_pin(&mut h, "2468");
     assert_eq!(h.state().screen(), &Screen::Staff);
     assert!(h.query_by_label_contains("Outbox:").is_some());
     // Not clicked here: it would start this test binary as the review window.
     h.get_by_label("Open clinician review");
     click(&mut h, "Back to welcome");
     assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    assert!(
+        h.query_by_label_contains("Wrong PIN").is_none(),
+        "the right PIN started the count again"
+    );
+    click(&mut h, "Cancel");
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+}
+
+/// A staff menu left open would offer Quit and the clinician review to the next patient.
+#[test]
+fn the_staff_menu_and_the_pin_pad_return_to_welcome_when_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "2468");
+    assert_eq!(h.state().screen(), &Screen::Staff);
+    let touched = now(&h);
+    let staff_idle = prescreen::kiosk::STAFF_IDLE_SECONDS;
+    at_time(&mut h, touched + staff_idle - 1.0);
+    assert_eq!(h.state().screen(), &Screen::Staff, "not before its time");
+    at_time(&mut h, touched + staff_idle + 0.1);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    assert!(h.query_by_label("Quit prescreen").is_none());
+
+    // The pad, with digits typed, too; the digits go with it.
+    click(&mut h, "Staff");
+    click(&mut h, "2");
+    click(&mut h, "4");
+    let touched = now(&h);
+    at_time(&mut h, touched + staff_idle + 0.1);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "68");
+    assert_eq!(
+        h.state().screen(),
+        &Screen::StaffPin,
+        "the digits typed before were forgotten"
+    );
+}
+
+#[test]
+fn five_wrong_pins_lock_the_pad_for_a_delay_that_doubles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
+    click(&mut h, "Staff");
+    for _ in 0..prescreen::kiosk::PIN_TRIES {
+        enter_pin(&mut h, "1111");
+    }
+    let locked_at = now(&h);
+    assert!(
+        h.query_by_label("Too many wrong PINs: the pad is locked. Try again in 30 seconds.")
+            .is_some(),
+        "the lock and its time, on the pad"
+    );
+    // Locked: even the right PIN does not open the menu.
+    enter_pin(&mut h, "2468");
+    assert_eq!(h.state().screen(), &Screen::StaffPin);
+    at_time(&mut h, locked_at + 29.2);
+    assert!(
+        h.query_by_label_contains("Try again in 1 second.")
+            .is_some(),
+        "the countdown"
+    );
+
+    // Once it is over, one more wrong PIN locks the pad again, for twice as long.
+    at_time(&mut h, locked_at + 31.0);
+    assert!(h.query_by_label_contains("Try again").is_none());
+    enter_pin(&mut h, "1111");
+    assert!(
+        h.query_by_label_contains("Try again in 1 minute.")
+            .is_some(),
+        "60 seconds now"
+    );
+    let locked_at = now(&h);
+    // Leaving and coming back does not unlock it.
+    click(&mut h, "Cancel");
+    click(&mut h, "Staff");
+    assert!(h.query_by_label_contains("the pad is locked").is_some());
+    at_time(&mut h, locked_at + 30.0);
+    click(&mut h, "Cancel");
+    at_time(&mut h, locked_at + 60.5);
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "2468");
+    assert_eq!(h.state().screen(), &Screen::Staff);
+}
+
+/// The lock is the kiosk's, not the pad's: a pad left alone returns to Welcome, and opening it
+/// again shows the lock still running.
+#[test]
+fn a_locked_pad_left_alone_returns_to_welcome_and_stays_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
+    let staff_idle = prescreen::kiosk::STAFF_IDLE_SECONDS;
+    click(&mut h, "Staff");
+    for _ in 0..prescreen::kiosk::PIN_TRIES {
+        enter_pin(&mut h, "1111");
+    }
+    let t = now(&h);
+    at_time(&mut h, t + 30.5);
+    enter_pin(&mut h, "1111");
+    // 60 seconds: longer than the pad stays untouched.
+    let t = now(&h);
+    at_time(&mut h, t + 60.5);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "1111");
+    let locked_at = now(&h);
+    assert!(
+        h.query_by_label_contains("Try again in 2 minutes.")
+            .is_some()
+    );
+    at_time(&mut h, locked_at + staff_idle + 0.1);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    assert!(
+        h.query_by_label_contains("Try again in 1 minute.")
+            .is_some(),
+        "still locked, the time still running"
+    );
 }
