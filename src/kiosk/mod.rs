@@ -8,12 +8,14 @@
 //! `act`), so the drawing code only reads the session. The rooms: `pages` and `question` draw
 //! the patient's screens, `review_page` the "check your answers" page, `staff` the PIN pad and
 //! staff menu, `idle` the inactivity reset, `widgets` / `draft` / `keyboard` the answer boxes
-//! and the on-screen keys, `strings` every word the kiosk itself shows.
+//! and the on-screen keys, `locale` the clinic's date order, dates in words and units,
+//! `strings` every word the kiosk itself shows.
 
 mod act;
 mod draft;
 mod idle;
 mod keyboard;
+mod locale;
 mod pages;
 mod question;
 mod review_page;
@@ -30,9 +32,10 @@ use eframe::egui;
 use crate::engine::{Clock, Cursor, ItemIdx, Questionnaire, RuleIdx, Session};
 use crate::ui::{measure, theme};
 use draft::Drafts;
+pub use locale::Locale;
 pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, STAFF_IDLE_SECONDS, Settings};
 pub use staff::{FIRST_PIN_LOCK_SECONDS, LONGEST_PIN_LOCK_SECONDS, PIN_TRIES};
-pub use strings::{Strings, invalid as message, strings};
+pub use strings::{Strings, invalid as message, invalid_in as message_in, strings};
 
 /// Seconds the thank-you screen stays before the kiosk resets for the next patient.
 pub const THANKS_SECONDS: f64 = 20.0;

@@ -1,5 +1,6 @@
 //! The site settings a kiosk runs with, from the configuration file and the command line.
 
+use super::locale::Locale;
 use crate::config::Config;
 use crate::storage::crypto::Recipients;
 use crate::storage::sign::SigningKey;
@@ -30,6 +31,8 @@ pub struct Settings {
     pub kiosk: bool,
     /// The staff PIN hash (`sha256:salt:hex`); `None` means the staff menu cannot be opened.
     pub staff_pin: Option<String>,
+    /// The clinic's date order and units.
+    pub locale: Locale,
     /// Public keys exports are encrypted to; empty: written unencrypted (the staff menu warns).
     pub recipients: Recipients,
     /// The kiosk's signing key: every summary and alert is signed with it. `None`: records
@@ -47,6 +50,7 @@ impl Default for Settings {
             staff_idle_seconds: STAFF_IDLE_SECONDS,
             kiosk: false,
             staff_pin: None,
+            locale: Locale::default(),
             recipients: Recipients::default(),
             signer: None,
         }
@@ -69,6 +73,10 @@ impl Settings {
             staff_idle_seconds: STAFF_IDLE_SECONDS.min(f64::from(config.idle_seconds)),
             kiosk,
             staff_pin: config.staff_pin.clone(),
+            locale: Locale {
+                date_order: config.date_order,
+                units: config.units,
+            },
             recipients: config.recipients.clone(),
             signer,
         }

@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use prescreen::engine::summary::{Status, Summary};
 use prescreen::engine::{Answer, FixedClock, Questionnaire};
-use prescreen::kiosk::{Kiosk, Screen};
+use prescreen::kiosk::{Kiosk, Screen, Settings};
 
 use crate::scenario::{parse, test_time};
 
@@ -38,8 +38,16 @@ pub(crate) fn short() -> Arc<Questionnaire> {
 }
 
 pub(crate) fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, Kiosk> {
+    harness_with(q, outbox, Settings::default())
+}
+
+pub(crate) fn harness_with(
+    q: Arc<Questionnaire>,
+    outbox: &Path,
+    settings: Settings,
+) -> Harness<'static, Kiosk> {
     let clock = Arc::new(FixedClock::new(test_time()));
-    let kiosk = Kiosk::new(Ok(q), outbox.to_path_buf(), clock);
+    let kiosk = Kiosk::new(Ok(q), outbox.to_path_buf(), clock).with_settings(settings);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .with_max_steps(12)
@@ -729,5 +737,197 @@ fn a_locked_pad_left_alone_returns_to_welcome_and_stays_locked() {
         h.query_by_label_contains("Try again in 1 minute.")
             .is_some(),
         "still locked, the time still running"
+    );
+}
+
+/// Date of birth, weight and height: the pages a clinic's locale changes.
+fn measures() -> Arc<Questionnaire> {
+    parse(
+        r#"Questionnaire(id: "measures", version: "1.0.0", languages: ["en", "es"],
+        title: {"en": "Measures", "es": "Medidas"},
+        sections: [Section(id: "s", title: {"en": "About you", "es": "Sobre usted"}, items: [
+            Item(id: "dob", text: {"en": "Date of birth", "es": "Fecha de nacimiento"},
+                 kind: Date(min: YearsAgo(120), max: Today)),
+            Item(id: "weight", text: {"en": "Weight", "es": "Peso"}, kind: Measure(units: [
+                Unit(id: "kg", label: {"en": "kg", "es": "kg"}, min: 30, max: 300),
+                Unit(id: "lb", label: {"en": "lb", "es": "lb"}, min: 66, max: 660, factor: 0.45359237),
+            ], decimals: 1)),
+            Item(id: "height", text: {"en": "Height", "es": "Estatura"}, kind: Measure(units: [
+                Unit(id: "cm", label: {"en": "cm", "es": "cm"}, min: 100, max: 250),
+                Unit(id: "ft_in", label: {"en": "ft and in", "es": "pies y pulgadas"}, min: 40, max: 96, factor: 2.54,
+                     split: Split(major: {"en": "ft", "es": "pies"}, minor: {"en": "in", "es": "pulg."}, minor_per_major: 12)),
+            ])),
+        ])],
+        )"#,
+    )
+}
+
+fn us_clinic() -> Settings {
+    let config = prescreen::config::Config::parse(b"Config(date_order: MonthDayYear, units: Us)")
+        .expect("a US clinic's configuration");
+    Settings::from_config(&config, Vec::new(), false, None)
+}
+
+/// The text box named `label` (the label beside it has the same name).
+fn the_box<'a>(h: &'a Harness<'_, Kiosk>, label: &'a str) -> egui_kittest::Node<'a> {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+}
+
+/// Taps the box named `label`, then types `digits` on the on-screen keypad.
+fn key_into(h: &mut Harness<'_, Kiosk>, label: &str, digits: &str) {
+    the_box(h, label).click();
+    h.run();
+    for d in digits.chars() {
+        click(h, &d.to_string());
+    }
+}
+
+/// At a US clinic the date boxes are month, day, year, in that order; what is typed is the
+/// date meant; and the patient reads it back in words — under the boxes and on the review
+/// page — not as "1955-03-14".
+#[test]
+fn a_us_clinic_takes_dates_month_first_and_shows_them_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(measures(), dir.path(), us_clinic());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    let x = |h: &Harness<'_, Kiosk>, l: &str| the_box(h, l).rect().left();
+    assert!(x(&h, "Month") < x(&h, "Day") && x(&h, "Day") < x(&h, "Year"));
+    key_into(&mut h, "Month", "3");
+    key_into(&mut h, "Day", "14");
+    key_into(&mut h, "Year", "1955");
+    assert!(
+        h.query_by_label("March 14, 1955").is_some(),
+        "the date in words under the boxes"
+    );
+    click(&mut h, "Next");
+    let dob = h
+        .state()
+        .session()
+        .unwrap()
+        .questionnaire()
+        .find("dob")
+        .unwrap();
+    assert_eq!(
+        h.state().session().unwrap().answer(dob),
+        Some(&Answer::Date(
+            chrono::NaiveDate::from_ymd_opt(1955, 3, 14).unwrap()
+        )),
+        "stored as a date, whatever the order"
+    );
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    assert!(h.query_by_label("Please check your answers").is_some());
+    assert!(
+        h.query_by_label_contains("March 14, 1955").is_some(),
+        "the review page writes the date in words"
+    );
+    assert!(h.query_by_label_contains("1955-03-14").is_none());
+}
+
+/// Taps the box named `label`, empties it with `delete`, then types `digits` on the keypad.
+fn rekey(h: &mut Harness<'_, Kiosk>, label: &str, delete: &str, digits: &str) {
+    the_box(h, label).click();
+    h.run();
+    for _ in 0..4 {
+        click(h, delete);
+    }
+    for d in digits.chars() {
+        click(h, &d.to_string());
+    }
+}
+
+#[test]
+fn a_spanish_patient_reads_dates_in_spanish_and_a_bad_date_names_the_boxes_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(measures(), dir.path(), us_clinic());
+    at_time(&mut h, 10.0);
+    click(&mut h, "Comenzar — Español");
+    click(&mut h, "Empezar");
+    key_into(&mut h, "Mes", "2");
+    key_into(&mut h, "Día", "31");
+    key_into(&mut h, "Año", "1955");
+    click(&mut h, "Siguiente");
+    assert!(
+        h.query_all_by_label("Por favor, escriba una fecha real: mes, día y año.")
+            .next()
+            .is_some(),
+        "31 February is refused, naming the boxes in their order"
+    );
+    rekey(&mut h, "Mes", "Borrar", "3");
+    rekey(&mut h, "Día", "Borrar", "14");
+    rekey(&mut h, "Año", "Borrar", "1900");
+    click(&mut h, "Siguiente");
+    assert!(
+        h.query_all_by_label("Por favor, escriba una fecha a partir del 21 de noviembre de 1906.")
+            .next()
+            .is_some(),
+        "the earliest date allowed, in words"
+    );
+    rekey(&mut h, "Año", "Borrar", "1955");
+    assert!(h.query_by_label("14 de marzo de 1955").is_some());
+    click(&mut h, "Siguiente");
+    click(&mut h, "Siguiente");
+    click(&mut h, "Siguiente");
+    assert!(
+        h.query_by_label("Por favor, revise sus respuestas")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("14 de marzo de 1955").is_some());
+}
+
+/// At a US clinic weight opens in pounds and height in feet and inches, offered first; the
+/// answer keeps the unit the patient used.
+#[test]
+fn a_us_clinic_offers_pounds_and_feet_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(measures(), dir.path(), us_clinic());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    click(&mut h, "Next");
+    let x = |h: &Harness<'_, Kiosk>, l: &str| {
+        h.get_by_role_and_label(egui::accesskit::Role::Button, l)
+            .rect()
+            .left()
+    };
+    assert!(x(&h, "lb") < x(&h, "kg"), "pounds offered first");
+    key_into(&mut h, "Weight", "154");
+    click(&mut h, "Next");
+    assert!(x(&h, "ft and in") < x(&h, "cm"), "feet and inches first");
+    let boxes: Vec<_> = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .map(|n| n.rect().center())
+        .collect();
+    assert_eq!(boxes.len(), 2, "a box for feet and one for inches");
+    for (at, digits) in boxes.into_iter().zip(["5", "4"]) {
+        h.input_mut().events.push(egui::Event::PointerMoved(at));
+        h.step();
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.run();
+        click(&mut h, digits);
+    }
+    click(&mut h, "Next");
+    let session = h.state().session().unwrap();
+    let q = session.questionnaire();
+    assert_eq!(
+        session.answer(q.find("weight").unwrap()),
+        Some(&Answer::Quantity(154.0, "lb".into()))
+    );
+    assert_eq!(
+        session.answer(q.find("height").unwrap()),
+        Some(&Answer::Quantity(64.0, "ft_in".into())),
+        "5 ft 4 in"
     );
 }
