@@ -35,7 +35,13 @@ impl Kiosk {
                 }
                 self.screen = Screen::Questions;
             }
-            Action::Edit(idx, edit) => self.edit(idx, edit),
+            Action::Edit(idx, edit) => {
+                // A tap on an option, Add or Remove: the patient has stopped typing, and the
+                // keys would hide the rest of the page. They return with a tap on a box.
+                keyboard::clear_target(ctx);
+                super::surrender_focus(ctx);
+                self.edit(idx, edit);
+            }
             Action::Next => self.next(),
             Action::Back => {
                 self.commit_drafts();
@@ -88,6 +94,12 @@ impl Kiosk {
 
     /// An on-screen key: it edits the draft of the box the keyboard types into.
     fn key(&mut self, press: Press, ctx: &egui::Context) {
+        if press == Press::Hide {
+            // No box has the focus, so no box calls the keys back until one is tapped.
+            keyboard::clear_target(ctx);
+            super::surrender_focus(ctx);
+            return;
+        }
         let Some(target) = keyboard::target(ctx) else {
             return;
         };

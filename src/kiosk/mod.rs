@@ -261,7 +261,10 @@ impl Kiosk {
         self.generation += 1;
         self.staff_note = None;
         self.screen = Screen::Welcome;
-        ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
+        ctx.data_mut(|d| {
+            d.remove_by_type::<egui::text_edit::TextEditState>();
+            d.remove_by_type::<pages::PageOffset>();
+        });
         surrender_focus(ctx);
         ctx.set_zoom_factor(1.0);
         theme::set_contrast(ctx, false);

@@ -56,6 +56,8 @@ pub struct Strings {
     pub shift_on: &'static str,
     pub space: &'static str,
     pub delete: &'static str,
+    /// The key that puts the letter keys away, so the whole page shows again.
+    pub hide_keys: &'static str,
     pub staff: &'static str,
 }
 
@@ -119,6 +121,7 @@ pub const EN: Strings = Strings {
     shift_on: "CAPITAL",
     space: "Space",
     delete: "Delete",
+    hide_keys: "Hide keys",
     staff: "Staff",
 };
 
@@ -182,6 +185,7 @@ pub const ES: Strings = Strings {
     shift_on: "MAYÚSCULA",
     space: "Espacio",
     delete: "Borrar",
+    hide_keys: "Ocultar teclado",
     staff: "Personal",
 };
 

@@ -308,6 +308,8 @@ impl Page<'_> {
                         let child = self.q.item(c);
                         let text = RichText::new(child.text.get(self.lang)).size(theme::BODY);
                         let l = ui.label(text);
+                        let name = format!("{} {}: {}", t.entry, n + 1, child.text.get(self.lang));
+                        measure::note(ui, &name, &l);
                         let answer = entry.get(&child.id);
                         if let Some(e) =
                             self.answer(ui, child, answer, drafts, key.child(n, c), l.id)
@@ -381,7 +383,7 @@ fn field(ui: &mut egui::Ui, key: DraftKey, text: &mut String, width: f32, label:
         .labelled_by(label);
     focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Digits);
-    measure::note(ui, "box", &response);
+    measure::note_box(ui, &response);
 }
 
 /// A box for words, one line or several.
@@ -410,7 +412,7 @@ fn text_box(
         .labelled_by(label);
     focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Letters);
-    measure::note(ui, "box", &response);
+    measure::note_box(ui, &response);
 }
 
 /// The focused field is where the on-screen keyboard types.

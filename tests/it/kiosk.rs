@@ -931,3 +931,73 @@ fn a_us_clinic_offers_pounds_and_feet_first() {
         "5 ft 4 in"
     );
 }
+
+/// The letter keys take most of the screen: "Hide keys" puts them away so the rest of the page
+/// shows, and a tap on an option does too. A tap on a box brings them back.
+#[test]
+fn the_letter_keys_go_away_when_asked_and_when_an_option_is_tapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    assert!(h.query_by_label("Hide keys").is_some(), "keys for the name");
+    click(&mut h, "A");
+    click(&mut h, "Hide keys");
+    assert!(h.query_by_label("Hide keys").is_none(), "put away");
+    assert!(h.query_by_label("n").is_none());
+    the_box(&h, "What is your name?").click();
+    h.run();
+    click(&mut h, "n");
+    click(&mut h, "a");
+    click(&mut h, "Next");
+    click(&mut h, "Yes");
+    click(&mut h, "Next");
+    // Packs: the keypad; then an option on a page with a box and options.
+    click(&mut h, "2");
+    click(&mut h, "Next");
+    let session = h.state().session().unwrap();
+    let name = session.questionnaire().find("name").unwrap();
+    assert_eq!(session.answer(name), Some(&Answer::Text("Ana".into())));
+
+    // A repeating group: a name box, then a yes / no in the same entry.
+    let q = parse(
+        r#"Questionnaire(id: "meds", version: "1.0.0", languages: ["en"],
+        title: {"en": "Medicines"},
+        sections: [Section(id: "s", title: {"en": "Medicines"}, items: [
+            Item(id: "meds", text: {"en": "Your medicines"}, kind: Group(min: 0, max: 5, items: [
+                Item(id: "med_name", text: {"en": "Name of the medicine"}, kind: Text(max_len: 60)),
+                Item(id: "med_now", text: {"en": "Do you take it now?"}, kind: YesNo()),
+            ])),
+        ])],
+        )"#,
+    );
+    let mut h = harness(q, dir.path());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    click(&mut h, "+ Add one");
+    the_box(&h, "Name of the medicine").click();
+    h.run();
+    click(&mut h, "S");
+    assert!(h.query_by_label("Hide keys").is_some());
+    // A finger on "Yes", slid into view above the keys: a press and a release.
+    h.get_by_label("Yes").scroll_to_me();
+    h.run();
+    let at = h.get_by_label("Yes").rect().center();
+    h.input_mut().time = h.input().time.map(|t| t + 0.5);
+    h.input_mut().events.push(egui::Event::PointerMoved(at));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+    }
+    h.run();
+    assert!(
+        h.query_by_label("Hide keys").is_none(),
+        "the keys went away with the tap on an option"
+    );
+}
