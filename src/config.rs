@@ -37,6 +37,12 @@ pub struct Config {
     /// Languages offered, first the default (default: all the questionnaire has).
     #[serde(default)]
     pub languages: Vec<String>,
+    /// The order of the day, month and year boxes, and how dates are written to patients.
+    #[serde(default)]
+    pub date_order: DateOrder,
+    /// Which of a measure's units the kiosk offers first (kg or lb, cm or ft + in).
+    #[serde(default)]
+    pub units: Units,
     /// The staff PIN as `prescreen hash-pin` prints it: `sha256:<salt>:<hex>`. Never the PIN.
     #[serde(default)]
     pub staff_pin: Option<String>,
@@ -88,6 +94,42 @@ fn default_fhir_timeout() -> u32 {
     30
 }
 
+/// The order a clinic writes dates in. It orders the kiosk's day, month and year boxes and the
+/// words of a date shown to a patient ("14 March 1955", "March 14, 1955"); answers are stored
+/// as dates whatever the order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum DateOrder {
+    /// 14/03/1955 (most of the world; the default).
+    #[default]
+    DayMonthYear,
+    /// 03/14/1955 (the United States).
+    MonthDayYear,
+    /// 1955-03-14 (ISO 8601; China, Japan, Korea, Sweden…).
+    YearMonthDay,
+}
+
+/// The measuring units a clinic's patients know: a measure offers those first and opens on
+/// them. A measure with none of them opens on its first unit; answers keep the unit chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Units {
+    /// Kilograms, centimetres… (the default).
+    #[default]
+    Metric,
+    /// Pounds, feet and inches… (United States customary units).
+    Us,
+}
+
+impl Units {
+    /// The unit ids (as questionnaires name them, see `docs/questionnaire-format.md`) a clinic
+    /// with these units offers first.
+    pub fn ids(self) -> &'static [&'static str] {
+        match self {
+            Units::Metric => &["kg", "g", "cm", "m", "mm", "l", "ml", "celsius"],
+            Units::Us => &["lb", "oz", "ft_in", "ft", "in", "fahrenheit"],
+        }
+    }
+}
+
 fn default_idle() -> u32 {
     120
 }
@@ -105,6 +147,8 @@ impl Default for Config {
             idle_seconds: default_idle(),
             countdown_seconds: default_countdown(),
             languages: Vec::new(),
+            date_order: DateOrder::default(),
+            units: Units::default(),
             staff_pin: None,
             kiosk: false,
             recipients: Recipients::default(),
@@ -306,6 +350,19 @@ mod tests {
         );
         assert!(Config::parse(b"Config(idle_seconds: 1)").is_err());
         assert_eq!(Config::parse(b"Config()").unwrap(), Config::default());
+        let e = Config::parse(b"Config(date_order: MonthDayYer)")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("MonthDayYear"), "{e}");
+    }
+
+    #[test]
+    fn a_us_clinic_sets_its_date_order_and_units() {
+        let c = Config::parse(b"Config(date_order: MonthDayYear, units: Us)").unwrap();
+        assert_eq!(c.date_order, DateOrder::MonthDayYear);
+        assert_eq!(c.units, Units::Us);
+        assert_eq!(Config::default().date_order, DateOrder::DayMonthYear);
+        assert_eq!(Config::default().units, Units::Metric);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::keyboard::{self, Keys, Press};
 use super::widgets::Edit;
 use super::{Action, Kiosk, Screen, THANKS_SECONDS, strings};
 use crate::engine::summary::{Summary, UrgentAlert};
-use crate::engine::{Alert, Cursor, ItemIdx, Session};
+use crate::engine::{Alert, Cursor, Invalid, ItemIdx, Session};
 use crate::export::Consistency;
 use crate::outbox;
 use crate::storage::WriteError;
@@ -35,7 +35,13 @@ impl Kiosk {
                 }
                 self.screen = Screen::Questions;
             }
-            Action::Edit(idx, edit) => self.edit(idx, edit),
+            Action::Edit(idx, edit) => {
+                // A tap on an option, Add or Remove: the patient has stopped typing, and the
+                // keys would hide the rest of the page. They return with a tap on a box.
+                keyboard::clear_target(ctx);
+                super::surrender_focus(ctx);
+                self.edit(idx, edit);
+            }
             Action::Next => self.next(),
             Action::Back => {
                 self.commit_drafts();
@@ -88,6 +94,12 @@ impl Kiosk {
 
     /// An on-screen key: it edits the draft of the box the keyboard types into.
     fn key(&mut self, press: Press, ctx: &egui::Context) {
+        if press == Press::Hide {
+            // No box has the focus, so no box calls the keys back until one is tapped.
+            keyboard::clear_target(ctx);
+            super::surrender_focus(ctx);
+            return;
+        }
         let Some(target) = keyboard::target(ctx) else {
             return;
         };
@@ -118,7 +130,7 @@ impl Kiosk {
                     self.message = None;
                     self.raise(alerts);
                 }
-                Err(e) => self.message = Some(strings::invalid(&e, &self.lang())),
+                Err(e) => self.message = Some(self.say(&e)),
             },
             Edit::Clear => {
                 session.clear(idx);
@@ -143,6 +155,7 @@ impl Kiosk {
             session.answer(idx),
             &self.drafts,
             DraftKey::of(idx),
+            self.settings.locale,
         ) {
             None => true,
             Some(Ok(Some(answer))) => {
@@ -154,17 +167,22 @@ impl Kiosk {
                 true
             }
             Some(Err(e)) => {
-                self.message = Some(strings::invalid(&e, &self.lang()));
+                self.message = Some(self.say(&e));
                 false
             }
         }
+    }
+
+    /// Why an answer was not accepted, in the patient's language and the clinic's locale.
+    fn say(&self, e: &Invalid) -> String {
+        strings::invalid_in(e, &self.lang(), self.settings.locale)
     }
 
     fn next(&mut self) {
         if !self.commit_drafts() || matches!(self.screen, Screen::Crisis(_)) {
             return;
         }
-        let lang = self.lang();
+        let (lang, locale) = (self.lang(), self.settings.locale);
         let Some(session) = &mut self.session else {
             return;
         };
@@ -192,7 +210,9 @@ impl Kiosk {
                 self.returning_to_review = false;
             }
             Ok(_) => self.message = None,
-            Err(blocked) => self.message = Some(strings::invalid(&blocked.reason, &lang)),
+            Err(blocked) => {
+                self.message = Some(strings::invalid_in(&blocked.reason, &lang, locale))
+            }
         }
     }
 
@@ -215,13 +235,13 @@ impl Kiosk {
     }
 
     fn submit(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
+        let (lang, locale) = (self.lang(), self.settings.locale);
         let Some(session) = &mut self.session else {
             return;
         };
         if let Some((idx, reason)) = session.missing().into_iter().next() {
             let _ = session.jump(idx);
-            self.message = Some(strings::invalid(&reason, &lang));
+            self.message = Some(strings::invalid_in(&reason, &lang, locale));
             self.screen = Screen::Questions;
             return;
         }

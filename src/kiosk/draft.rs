@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::locale::Locale;
 use crate::engine::answer::trim_number;
 use crate::engine::model::{Item, Kind, Unit};
 use crate::engine::{Answer, Invalid, ItemIdx, Questionnaire};
@@ -78,13 +79,15 @@ pub type Drafts = BTreeMap<DraftKey, String>;
 pub type DraftResult = Result<Option<Answer>, Invalid>;
 
 /// The draft answer typed for `item`: `None` when nothing is typed for it, `Some(Ok(None))`
-/// when the fields were emptied, `Some(Err)` when what is typed cannot be an answer.
+/// when the fields were emptied, `Some(Err)` when what is typed cannot be an answer. A measure
+/// whose unit was never drawn is in the unit `locale` opens on, as its widget would be.
 pub fn parse_draft(
     q: &Questionnaire,
     item: &Item,
     current: Option<&Answer>,
     drafts: &Drafts,
     key: DraftKey,
+    locale: Locale,
 ) -> Option<DraftResult> {
     let text = |part: Part| drafts.get(&key.part(part)).map(|s| s.trim().to_owned());
     match &item.kind {
@@ -108,7 +111,10 @@ pub fn parse_draft(
         }
         Kind::Measure { units, .. } => {
             let unit_id = text(Part::Unit).unwrap_or_default();
-            let unit = units.iter().find(|u| u.id == unit_id).or(units.first())?;
+            let unit = units
+                .iter()
+                .find(|u| u.id == unit_id)
+                .or_else(|| locale.preferred_unit(units))?;
             parse_measure(unit, current, &text)
         }
         Kind::Date { .. } => parse_date(&text),
@@ -116,7 +122,7 @@ pub fn parse_draft(
             let s = drafts.get(&key)?;
             Some(Ok((!s.trim().is_empty()).then(|| Answer::Text(s.clone()))))
         }
-        Kind::Group { items, .. } => parse_group(q, items, current, drafts, key),
+        Kind::Group { items, .. } => parse_group(q, items, current, drafts, key, locale),
         _ => None,
     }
 }
@@ -167,6 +173,15 @@ fn parse_measure(
     }))
 }
 
+/// The date typed in the boxes of `key`, when they make one.
+pub fn typed_date(drafts: &Drafts, key: DraftKey) -> Option<NaiveDate> {
+    let text = |part: Part| drafts.get(&key.part(part)).map(|s| s.trim().to_owned());
+    match parse_date(&text) {
+        Some(Ok(Some(Answer::Date(d)))) => Some(d),
+        _ => None,
+    }
+}
+
 fn parse_date(text: &impl Fn(Part) -> Option<String>) -> Option<DraftResult> {
     let parts = [Part::Day, Part::Month, Part::Year].map(text);
     if parts.iter().all(Option::is_none) {
@@ -189,6 +204,7 @@ fn parse_group(
     current: Option<&Answer>,
     drafts: &Drafts,
     key: DraftKey,
+    locale: Locale,
 ) -> Option<DraftResult> {
     let Some(Answer::Group(entries)) = current else {
         return None;
@@ -198,7 +214,15 @@ fn parse_group(
     for (n, entry) in entries.iter_mut().enumerate() {
         for &c in items {
             let child = q.item(c);
-            match parse_draft(q, child, entry.get(&child.id), drafts, key.child(n, c)) {
+            let typed = parse_draft(
+                q,
+                child,
+                entry.get(&child.id),
+                drafts,
+                key.child(n, c),
+                locale,
+            );
+            match typed {
                 None => {}
                 Some(Ok(Some(a))) => {
                     entry.insert(child.id.clone(), a);

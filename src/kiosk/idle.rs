@@ -1,6 +1,8 @@
 //! Idle reset. Touches and keys count as activity. While a patient is mid-session, one repaint
 //! is scheduled at the deadline (no polling); then a countdown with "I need more time"; then
-//! everything is wiped. A failed save is left for staff, with its answers.
+//! everything is wiped. A failed save is left for staff, with its answers. The staff screens
+//! return to Welcome after their own, shorter, time, without a countdown: they hold nothing to
+//! lose.
 
 use eframe::egui::{self, RichText, Vec2};
 
@@ -26,6 +28,17 @@ impl Kiosk {
         if active {
             self.last_activity = now;
         }
+        let idle = now - self.last_activity;
+        if matches!(self.screen, Screen::StaffPin | Screen::Staff) {
+            self.idle_warning = None;
+            let left = self.settings.staff_idle_seconds - idle;
+            if left <= 0.0 {
+                self.leave_staff();
+            } else {
+                ctx.request_repaint_after_secs(left as f32);
+            }
+            return;
+        }
         let watching = matches!(
             self.screen,
             Screen::Intro | Screen::Questions | Screen::Crisis(_)
@@ -34,7 +47,6 @@ impl Kiosk {
             self.idle_warning = None;
             return;
         }
-        let idle = now - self.last_activity;
         let deadline = self.settings.idle_seconds + self.settings.countdown_seconds;
         if idle >= deadline {
             self.reset(ctx);

@@ -49,6 +49,9 @@ pub enum Press {
     Space,
     Delete,
     Shift,
+    /// Put the letter keys away: they take most of the screen, and with them open a page with
+    /// several boxes shows only the one being typed in.
+    Hide,
 }
 
 /// Applies a key press to a draft. `shift` is one-shot: it capitalises the next letter.
@@ -67,6 +70,7 @@ pub fn apply(draft: &mut String, press: &Press, shift: &mut bool) {
             draft.pop();
         }
         Press::Shift => *shift = !*shift,
+        Press::Hide => {}
     }
 }
 
@@ -130,14 +134,18 @@ pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<P
                     }
                     ui.horizontal(|ui| {
                         let shift_label = if shift { t.shift_on } else { t.shift };
-                        if key(ui, shift_label, letter * 2.5).clicked() {
+                        if key(ui, shift_label, letter * 2.2).clicked() {
                             pressed = Some(Press::Shift);
                         }
-                        if key(ui, t.space, letter * 4.0).clicked() {
+                        if key(ui, t.space, letter * 3.4).clicked() {
                             pressed = Some(Press::Space);
                         }
-                        if key(ui, t.delete, letter * 2.5).clicked() {
+                        if key(ui, t.delete, letter * 2.0).clicked() {
                             pressed = Some(Press::Delete);
+                        }
+                        // At the far right, away from Space and the letters.
+                        if key(ui, t.hide_keys, letter * 2.2).clicked() {
+                            pressed = Some(Press::Hide);
                         }
                     });
                 }

@@ -8,12 +8,14 @@
 //! `act`), so the drawing code only reads the session. The rooms: `pages` and `question` draw
 //! the patient's screens, `review_page` the "check your answers" page, `staff` the PIN pad and
 //! staff menu, `idle` the inactivity reset, `widgets` / `draft` / `keyboard` the answer boxes
-//! and the on-screen keys, `strings` every word the kiosk itself shows.
+//! and the on-screen keys, `locale` the clinic's date order, dates in words and units,
+//! `strings` every word the kiosk itself shows.
 
 mod act;
 mod draft;
 mod idle;
 mod keyboard;
+mod locale;
 mod pages;
 mod question;
 mod review_page;
@@ -30,8 +32,10 @@ use eframe::egui;
 use crate::engine::{Clock, Cursor, ItemIdx, Questionnaire, RuleIdx, Session};
 use crate::ui::{measure, theme};
 use draft::Drafts;
-pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, Settings};
-pub use strings::{Strings, invalid as message, strings};
+pub use locale::Locale;
+pub use settings::{COUNTDOWN_SECONDS, IDLE_SECONDS, STAFF_IDLE_SECONDS, Settings};
+pub use staff::{FIRST_PIN_LOCK_SECONDS, LONGEST_PIN_LOCK_SECONDS, PIN_TRIES};
+pub use strings::{Strings, invalid as message, invalid_in as message_in, strings};
 
 /// Seconds the thank-you screen stays before the kiosk resets for the next patient.
 pub const THANKS_SECONDS: f64 = 20.0;
@@ -137,6 +141,8 @@ pub struct Kiosk {
     settings: Settings,
     /// Digits typed on the staff PIN pad.
     pin: String,
+    /// Wrong PINs and the pad's lock; kept across patients.
+    pin_guard: staff::PinGuard,
     /// Set by the staff menu's Quit, so the locked window lets itself close.
     staff_quit: bool,
     /// The outcome of the last staff action (opening the review window).
@@ -190,6 +196,7 @@ impl Kiosk {
             idle_warning: None,
             settings: Settings::default(),
             pin: String::new(),
+            pin_guard: staff::PinGuard::default(),
             staff_quit: false,
             staff_note: None,
             last_write: None,
@@ -254,7 +261,10 @@ impl Kiosk {
         self.generation += 1;
         self.staff_note = None;
         self.screen = Screen::Welcome;
-        ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
+        ctx.data_mut(|d| {
+            d.remove_by_type::<egui::text_edit::TextEditState>();
+            d.remove_by_type::<pages::PageOffset>();
+        });
         surrender_focus(ctx);
         ctx.set_zoom_factor(1.0);
         theme::set_contrast(ctx, false);

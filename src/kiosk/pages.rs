@@ -136,7 +136,7 @@ impl Kiosk {
         match &self.screen {
             Screen::Broken(diagnostics) => broken(ui, diagnostics, actions),
             Screen::Welcome => self.draw_welcome(ui, actions),
-            Screen::StaffPin => staff::pin_pad(ui, &self.pin, t, actions),
+            Screen::StaffPin => staff::pin_pad(ui, &self.pin, &self.pin_guard, t, actions),
             Screen::Staff => self.draw_staff_menu(ui, actions),
             // Drawn in three parts by `draw_panels`.
             Screen::Intro | Screen::Questions | Screen::Crisis(_) => {}
@@ -248,12 +248,22 @@ pub(super) fn scrolling(
     // The cue keeps its size on screen, so at 200 % it does not take the room of a box.
     let size = theme::BODY / zoom(ui);
     let cue = size * 1.6;
-    let out = ScrollArea::vertical()
+    // Where the page was slid to, kept by page rather than by egui's widget path: when the
+    // keypad opens beside the answer the page is laid out anew, and it must not jump back to
+    // its top and hide the box being typed in.
+    let kept = egui::Id::NULL.with(("prescreen-page-offset", &page));
+    let offset = ui.ctx().data(|d| d.get_temp::<PageOffset>(kept));
+    let mut area = ScrollArea::vertical()
         .id_salt(("page", page))
         .max_height((ui.available_height() - cue).max(40.0))
         .auto_shrink([false, true])
-        .scroll_source(egui::scroll_area::ScrollSource::ALL)
-        .show(ui, body);
+        .scroll_source(egui::scroll_area::ScrollSource::ALL);
+    if let Some(PageOffset(y)) = offset {
+        area = area.vertical_scroll_offset(y);
+    }
+    let out = area.show(ui, body);
+    let y = out.state.unclamped_offset().y;
+    ui.ctx().data_mut(|d| d.insert_temp(kept, PageOffset(y)));
     let hidden_below =
         out.content_size.y - (out.state.clamped_offset().y + out.inner_rect.height());
     if hidden_below > 1.0 {
@@ -265,6 +275,10 @@ pub(super) fn scrolling(
         );
     }
 }
+
+/// How far a page is slid up, in points (see [`scrolling`]); forgotten with the patient.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PageOffset(f32);
 
 /// A–, A+ and contrast, on every patient's page, at the same size on screen whatever the text
 /// size; `left` draws where the patient is beside them, or under them when there is no room.

@@ -156,7 +156,12 @@ impl Kiosk {
             ui.label(RichText::new(hint).italics());
         }
         ui.add_space(8.0);
-        let page = Page { q: &q, lang, t };
+        let page = Page {
+            q: &q,
+            lang,
+            t,
+            locale: self.settings.locale,
+        };
         let current = session.answer(idx);
         if let Some(edit) = page.answer(
             ui,

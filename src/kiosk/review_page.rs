@@ -5,6 +5,7 @@ use eframe::egui::{self, Align, RichText, Vec2};
 
 use super::pages::scrolling;
 
+use super::locale::Locale;
 use super::strings::Strings;
 use super::{Action, Kiosk};
 use crate::engine::model::Item;
@@ -21,6 +22,7 @@ impl Kiosk {
     ) {
         let Some(session) = &self.session else { return };
         let q = session.questionnaire();
+        let locale = self.settings.locale;
         scrolling(ui, t, "review", |ui| {
             ui.heading(t.review_title);
             ui.label(t.review_body);
@@ -36,9 +38,10 @@ impl Kiosk {
                     let title = q.section(item.section).title.get(lang);
                     ui.label(RichText::new(title).size(theme::QUESTION).strong());
                 }
-                let shown = session
-                    .answer(idx)
-                    .map_or_else(|| t.not_answered.to_owned(), |a| shown(q, item, a, lang));
+                let shown = session.answer(idx).map_or_else(
+                    || t.not_answered.to_owned(),
+                    |a| shown(q, item, a, lang, locale),
+                );
                 let row = review_row(ui, item.text.get(lang), &shown, t);
                 // Named by its question only: the answer is the patient's.
                 measure::note(ui, &format!("{}: {}", t.change, item.text.get(lang)), &row);
@@ -69,15 +72,24 @@ fn review_row(ui: &mut egui::Ui, question: &str, shown: &str, t: &Strings) -> eg
     .accessible_name(format!("{}: {question} — {shown}", t.change))
 }
 
-/// An answer as the patient gave it; a group's entries one after another.
-fn shown(q: &Questionnaire, item: &Item, a: &Answer, lang: &str) -> String {
+/// An answer as the patient gave it, dates in words as the clinic writes them; a group's
+/// entries one after another. (Exports keep the engine's own forms: the locale is the
+/// patient's screen only.)
+fn shown(q: &Questionnaire, item: &Item, a: &Answer, lang: &str, locale: Locale) -> String {
     match a {
-        Answer::Group(entries) => group_summary(q, item, entries, lang),
+        Answer::Group(entries) => group_summary(q, item, entries, lang, locale),
+        Answer::Date(d) => locale.date_words(*d, lang),
         a => answer::display(q, item, a, lang),
     }
 }
 
-fn group_summary(q: &Questionnaire, item: &Item, entries: &[Entry], lang: &str) -> String {
+fn group_summary(
+    q: &Questionnaire,
+    item: &Item,
+    entries: &[Entry],
+    lang: &str,
+    locale: Locale,
+) -> String {
     let Kind::Group { items, .. } = &item.kind else {
         return String::new();
     };
@@ -90,7 +102,7 @@ fn group_summary(q: &Questionnaire, item: &Item, entries: &[Entry], lang: &str) 
                     let child = q.item(*c);
                     entry
                         .get(&child.id)
-                        .map(|a| answer::display(q, child, a, lang))
+                        .map(|a| shown(q, child, a, lang, locale))
                 })
                 .collect::<Vec<_>>()
                 .join(", ")

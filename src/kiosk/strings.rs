@@ -2,6 +2,8 @@
 //! screens' in English. Questionnaire text comes from
 //! the questionnaire; these are the buttons, messages and screens around it.
 
+use super::draft::Part;
+use super::locale::Locale;
 use crate::engine::Invalid;
 use crate::engine::answer::{RangeUnit, range_words};
 
@@ -33,6 +35,8 @@ pub struct Strings {
     pub day: &'static str,
     pub month: &'static str,
     pub year: &'static str,
+    /// January to December, as written inside a date.
+    pub months: [&'static str; 12],
     pub bigger_text: &'static str,
     pub smaller_text: &'static str,
     pub high_contrast: &'static str,
@@ -52,6 +56,8 @@ pub struct Strings {
     pub shift_on: &'static str,
     pub space: &'static str,
     pub delete: &'static str,
+    /// The key that puts the letter keys away, so the whole page shows again.
+    pub hide_keys: &'static str,
     pub staff: &'static str,
 }
 
@@ -86,6 +92,20 @@ pub const EN: Strings = Strings {
     day: "Day",
     month: "Month",
     year: "Year",
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
     bigger_text: "Bigger text",
     smaller_text: "Smaller text",
     high_contrast: "High contrast",
@@ -101,6 +121,7 @@ pub const EN: Strings = Strings {
     shift_on: "CAPITAL",
     space: "Space",
     delete: "Delete",
+    hide_keys: "Hide keys",
     staff: "Staff",
 };
 
@@ -135,6 +156,20 @@ pub const ES: Strings = Strings {
     day: "Día",
     month: "Mes",
     year: "Año",
+    months: [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
     bigger_text: "Letra más grande",
     smaller_text: "Letra más pequeña",
     high_contrast: "Alto contraste",
@@ -150,6 +185,7 @@ pub const ES: Strings = Strings {
     shift_on: "MAYÚSCULA",
     space: "Espacio",
     delete: "Borrar",
+    hide_keys: "Ocultar teclado",
     staff: "Personal",
 };
 
@@ -179,8 +215,38 @@ pub mod staff {
 
     /// "Exports are encrypted for 2 recipients".
     pub fn encrypted_for(recipients: usize) -> String {
-        let plural = if recipients == 1 { "" } else { "s" };
-        format!("Exports are encrypted for {recipients} recipient{plural}")
+        format!(
+            "Exports are encrypted for {}",
+            count(recipients as u64, "recipient")
+        )
+    }
+
+    /// After a wrong PIN, before the pad locks: how many tries are left.
+    pub fn wrong_pin(tries_left: u32) -> String {
+        match tries_left {
+            0 => "Wrong PIN. Another wrong PIN locks the pad again, for twice as long.".into(),
+            n => format!(
+                "Wrong PIN. The pad locks after {}.",
+                count(u64::from(n), "more wrong PIN")
+            ),
+        }
+    }
+
+    /// The locked pad, with the time left: "Try again in 1 minute 5 seconds".
+    pub fn pin_locked(seconds: u64) -> String {
+        let (minutes, seconds) = (seconds / 60, seconds % 60);
+        let left = match (minutes, seconds) {
+            (0, s) => count(s, "second"),
+            (m, 0) => count(m, "minute"),
+            (m, s) => format!("{} {}", count(m, "minute"), count(s, "second")),
+        };
+        format!("Too many wrong PINs: the pad is locked. Try again in {left}.")
+    }
+
+    /// "1 second", "2 seconds".
+    fn count(n: u64, noun: &str) -> String {
+        let plural = if n == 1 { "" } else { "s" };
+        format!("{n} {noun}{plural}")
     }
 }
 
@@ -193,12 +259,18 @@ pub fn strings(lang: &str) -> &'static Strings {
 }
 
 /// A validation message in plain words, in the session's language: numbers and units are
-/// worded in that language too, and no internal id is ever shown.
+/// worded in that language too, and no internal id is ever shown. Dates are written as the
+/// default [`Locale`] writes them; the kiosk uses [`invalid_in`] with the clinic's.
 pub fn invalid(e: &Invalid, lang: &str) -> String {
+    invalid_in(e, lang, Locale::default())
+}
+
+/// A validation message in plain words, dates written as `locale` writes them.
+pub fn invalid_in(e: &Invalid, lang: &str, locale: Locale) -> String {
     if strings(lang).language_name == ES.language_name {
-        spanish(e, lang)
+        spanish(e, lang, locale)
     } else {
-        english(e, lang)
+        english(e, lang, locale)
     }
 }
 
@@ -212,7 +284,20 @@ fn bounds(
     range_words(min, max, unit, Some(lang))
 }
 
-fn english(e: &Invalid, lang: &str) -> String {
+/// "day, month and year", in the order the clinic writes dates.
+fn date_parts_words(locale: Locale, t: &Strings, and: &str) -> String {
+    let [a, b, c] = locale
+        .date_parts()
+        .map(|p| match p {
+            Part::Day => t.day,
+            Part::Month => t.month,
+            _ => t.year,
+        })
+        .map(str::to_lowercase);
+    format!("{a}, {b} {and} {c}")
+}
+
+fn english(e: &Invalid, lang: &str, locale: Locale) -> String {
     match e {
         Invalid::OutOfRange { min, max, unit } => match bounds(*min, *max, unit.as_ref(), lang) {
             (Some(lo), Some(hi)) => format!("Please enter a number between {lo} and {hi}."),
@@ -220,7 +305,27 @@ fn english(e: &Invalid, lang: &str) -> String {
             (None, Some(hi)) => format!("Please enter {hi} or less."),
             (None, None) => "Please enter a number.".into(),
         },
-        Invalid::InEntry { entry, error, .. } => format!("Entry {entry}: {}", english(error, lang)),
+        Invalid::InEntry { entry, error, .. } => {
+            format!("Entry {entry}: {}", english(error, lang, locale))
+        }
+        Invalid::DateBefore { min } => format!(
+            "Please enter a date on or after {}.",
+            locale.date_words(*min, lang)
+        ),
+        Invalid::DateAfter { max } => format!(
+            "Please enter a date on or before {}.",
+            locale.date_words(*max, lang)
+        ),
+        Invalid::NotADate => format!(
+            "Please enter a real date: {}.",
+            date_parts_words(locale, &EN, "and")
+        ),
+        // These name an option, unit or question by its id: a patient's taps cannot cause
+        // them, and an id means nothing to a patient anyway.
+        Invalid::WrongKind { .. }
+        | Invalid::NotAnOption { .. }
+        | Invalid::UnknownUnit { .. }
+        | Invalid::NotInGroup { .. } => "Please check this answer.".into(),
         other => {
             let mut s = other.to_string();
             if let Some(first) = s.get(..1) {
@@ -232,7 +337,7 @@ fn english(e: &Invalid, lang: &str) -> String {
     }
 }
 
-fn spanish(e: &Invalid, lang: &str) -> String {
+fn spanish(e: &Invalid, lang: &str, locale: Locale) -> String {
     match e {
         Invalid::OutOfRange { min, max, unit } => match bounds(*min, *max, unit.as_ref(), lang) {
             (Some(lo), Some(hi)) => format!("Por favor, escriba un número entre {lo} y {hi}."),
@@ -246,8 +351,14 @@ fn spanish(e: &Invalid, lang: &str) -> String {
         Invalid::TooManyDecimals { decimals } => {
             format!("Por favor, use como máximo {decimals} decimales.")
         }
-        Invalid::DateBefore { min } => format!("Por favor, escriba una fecha a partir del {min}."),
-        Invalid::DateAfter { max } => format!("Por favor, escriba una fecha hasta el {max}."),
+        Invalid::DateBefore { min } => format!(
+            "Por favor, escriba una fecha a partir del {}.",
+            locale.date_words(*min, lang)
+        ),
+        Invalid::DateAfter { max } => format!(
+            "Por favor, escriba una fecha hasta el {}.",
+            locale.date_words(*max, lang)
+        ),
         Invalid::TooLong { max_len: 1 } => "Por favor, use como máximo 1 carácter.".into(),
         Invalid::TooLong { max_len } => format!("Por favor, use como máximo {max_len} caracteres."),
         Invalid::ControlCharacter { line_breaks: false } => {
@@ -269,9 +380,12 @@ fn spanish(e: &Invalid, lang: &str) -> String {
             format!("Se pueden agregar como máximo {max} registros.")
         }
         Invalid::InEntry { entry, error, .. } => {
-            format!("Registro {entry}: {}", spanish(error, lang))
+            format!("Registro {entry}: {}", spanish(error, lang, locale))
         }
-        Invalid::NotADate => "Por favor, escriba una fecha real: día, mes y año.".into(),
+        Invalid::NotADate => format!(
+            "Por favor, escriba una fecha real: {}.",
+            date_parts_words(locale, &ES, "y")
+        ),
         Invalid::Required | Invalid::DeclineNotOffered => {
             "Esta pregunta necesita una respuesta.".into()
         }
@@ -352,5 +466,131 @@ mod tests {
             invalid(&Invalid::TooFewEntries { min: 1 }, "en"),
             "Please add at least 1 entry."
         );
+    }
+
+    /// No message a patient can see names an option, unit or question by its id.
+    #[test]
+    fn no_message_shows_an_internal_id() {
+        let id = "ad_weeks_internal";
+        let with_ids = [
+            Invalid::WrongKind {
+                expected: "a yes or no as its",
+            },
+            Invalid::NotAnOption { value: id.into() },
+            Invalid::UnknownUnit { unit: id.into() },
+            Invalid::NotInGroup { item: id.into() },
+            Invalid::InEntry {
+                entry: 2,
+                item: id.into(),
+                error: Box::new(Invalid::NotAnOption { value: id.into() }),
+            },
+        ];
+        for e in &with_ids {
+            for lang in ["en", "es"] {
+                let m = invalid(e, lang);
+                assert!(!m.contains(id) && !m.contains('`'), "{lang}: {m}");
+            }
+        }
+        assert_eq!(
+            invalid(&with_ids[4], "en"),
+            "Entry 2: Please check this answer."
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns_in_both_languages() {
+        let cases = [
+            (
+                Invalid::TooLong { max_len: 1 },
+                "1 character.",
+                "1 carácter.",
+            ),
+            (
+                Invalid::TooLong { max_len: 2 },
+                "2 characters.",
+                "2 caracteres.",
+            ),
+            (Invalid::TooFewEntries { min: 1 }, "1 entry.", "1 registro."),
+            (
+                Invalid::TooFewEntries { min: 2 },
+                "2 entries.",
+                "2 registros.",
+            ),
+            (
+                Invalid::TooManyEntries { max: 1 },
+                "1 entry can be added.",
+                "1 registro.",
+            ),
+            (
+                Invalid::TooManyEntries { max: 3 },
+                "3 entries can be added.",
+                "3 registros.",
+            ),
+            (
+                Invalid::TooManyDecimals { decimals: 1 },
+                "1 digit after the decimal point.",
+                "1 decimal.",
+            ),
+            (
+                Invalid::TooManyDecimals { decimals: 2 },
+                "2 digits after the decimal point.",
+                "2 decimales.",
+            ),
+        ];
+        for (e, en, es) in cases {
+            assert!(invalid(&e, "en").ends_with(en), "{}", invalid(&e, "en"));
+            assert!(invalid(&e, "es").ends_with(es), "{}", invalid(&e, "es"));
+        }
+        assert_eq!(
+            EN.still_here_body_one,
+            "To protect your privacy, your answers will be cleared in 1 second."
+        );
+        assert!(ES.still_here_body_one.ends_with("en 1 segundo."));
+        assert!(ES.still_here_body.ends_with("en {n} segundos."));
+        assert_eq!(
+            staff::pin_locked(1),
+            "Too many wrong PINs: the pad is locked. Try again in 1 second."
+        );
+        assert!(staff::pin_locked(30).ends_with("in 30 seconds."));
+        assert!(staff::pin_locked(61).ends_with("in 1 minute 1 second."));
+        assert!(staff::pin_locked(960).ends_with("in 16 minutes."));
+        assert!(staff::wrong_pin(1).ends_with("after 1 more wrong PIN."));
+        assert!(staff::wrong_pin(4).ends_with("after 4 more wrong PINs."));
+        assert_eq!(
+            staff::encrypted_for(1),
+            "Exports are encrypted for 1 recipient"
+        );
+    }
+
+    #[test]
+    fn date_messages_write_dates_as_the_clinic_does() {
+        use crate::config::{DateOrder, Units};
+        let us = Locale {
+            date_order: DateOrder::MonthDayYear,
+            units: Units::Us,
+        };
+        let min = chrono::NaiveDate::from_ymd_opt(1906, 11, 21).unwrap();
+        let e = Invalid::DateBefore { min };
+        assert_eq!(
+            invalid_in(&e, "en", us),
+            "Please enter a date on or after November 21, 1906."
+        );
+        assert_eq!(
+            invalid_in(&e, "es", us),
+            "Por favor, escriba una fecha a partir del 21 de noviembre de 1906."
+        );
+        assert_eq!(
+            invalid(&Invalid::DateAfter { max: min }, "en"),
+            "Please enter a date on or before 21 November 1906."
+        );
+        assert_eq!(
+            invalid_in(&Invalid::NotADate, "en", us),
+            "Please enter a real date: month, day and year."
+        );
+        assert_eq!(
+            invalid(&Invalid::NotADate, "es"),
+            "Por favor, escriba una fecha real: día, mes y año."
+        );
+        assert!(!invalid(&e, "en").contains("1906-11-21"));
     }
 }

@@ -6,8 +6,9 @@
 
 use eframe::egui::{self, RichText, Vec2};
 
-use super::draft::{DraftKey, Drafts, Part};
+use super::draft::{DraftKey, Drafts, Part, typed_date};
 use super::keyboard::{self, Keys};
+use super::locale::Locale;
 use super::strings::Strings;
 use crate::engine::answer::trim_number;
 use crate::engine::model::{Choice, Item, Kind, Text, Unit};
@@ -21,11 +22,12 @@ pub enum Edit {
 }
 
 /// What every widget of a page draws with: the questionnaire, the patient's language and the
-/// kiosk's words in it.
+/// kiosk's words in it, and the clinic's locale (date order, units).
 pub struct Page<'a> {
     pub q: &'a Questionnaire,
     pub lang: &'a str,
     pub t: &'a Strings,
+    pub locale: Locale,
 }
 
 impl Page<'_> {
@@ -178,7 +180,8 @@ impl Page<'_> {
         edit
     }
 
-    /// Unit buttons, then the box (or boxes, for ft + in) in the chosen unit.
+    /// Unit buttons, the clinic's units first, then the box (or boxes, for ft + in) in the
+    /// chosen unit; a new answer starts in the clinic's unit.
     fn measure(
         &self,
         ui: &mut egui::Ui,
@@ -190,18 +193,23 @@ impl Page<'_> {
     ) {
         let current_unit = match current {
             Some(Answer::Quantity(_, u)) => u.clone(),
-            _ => units.first().map(|u| u.id.clone()).unwrap_or_default(),
+            _ => self
+                .locale
+                .preferred_unit(units)
+                .map(|u| u.id.clone())
+                .unwrap_or_default(),
         };
         let unit_key = key.part(Part::Unit);
         let chosen = drafts.entry(unit_key).or_insert(current_unit).clone();
         ui.horizontal_wrapped(|ui| {
-            for u in units {
+            for u in self.locale.offered_units(units) {
                 if choice_button(ui, u.id == chosen, u.label.get(self.lang)).clicked() {
                     drafts.insert(unit_key, u.id.clone());
                 }
             }
         });
-        let Some(unit) = units.iter().find(|u| u.id == chosen).or(units.first()) else {
+        let found = units.iter().find(|u| u.id == chosen);
+        let Some(unit) = found.or_else(|| self.locale.preferred_unit(units)) else {
             return;
         };
         let value = match current {
@@ -237,7 +245,9 @@ impl Page<'_> {
         });
     }
 
-    /// Day, month and year boxes, each named for a screen reader.
+    /// Day, month and year boxes in the order the clinic writes dates, each named for a
+    /// screen reader; under them, once they make a date, the date in words ("March 14, 1955"),
+    /// so a patient sees at once a day and a month taken the wrong way round.
     fn date(
         &self,
         ui: &mut egui::Ui,
@@ -245,28 +255,30 @@ impl Page<'_> {
         drafts: &mut Drafts,
         key: DraftKey,
     ) {
-        let (d, m, y) = match current {
-            Some(Answer::Date(date)) => (
-                date.format("%d").to_string(),
-                date.format("%m").to_string(),
-                date.format("%Y").to_string(),
-            ),
-            _ => Default::default(),
+        let date = match current {
+            Some(Answer::Date(date)) => Some(date),
+            _ => None,
         };
+        let initial = |format: &str| date.map(|d| d.format(format).to_string());
         ui.horizontal(|ui| {
-            for (part, init, width, name) in [
-                (Part::Day, d, 90.0, self.t.day),
-                (Part::Month, m, 90.0, self.t.month),
-                (Part::Year, y, 140.0, self.t.year),
-            ] {
+            for part in self.locale.date_parts() {
+                let (name, init, width) = match part {
+                    Part::Day => (self.t.day, initial("%d"), 90.0),
+                    Part::Month => (self.t.month, initial("%m"), 90.0),
+                    _ => (self.t.year, initial("%Y"), 140.0),
+                };
                 ui.vertical(|ui| {
                     let l = ui.label(name);
                     let part_key = key.part(part);
-                    let text = drafts.entry(part_key).or_insert(init);
+                    let text = drafts.entry(part_key).or_insert(init.unwrap_or_default());
                     field(ui, part_key, text, width, l.id);
                 });
             }
         });
+        if let Some(typed) = typed_date(drafts, key) {
+            let words = self.locale.date_words(typed, self.lang);
+            ui.label(RichText::new(words).size(theme::QUESTION).strong());
+        }
     }
 
     /// A repeating group: one framed entry per item listed, each with its own questions and a
@@ -296,6 +308,8 @@ impl Page<'_> {
                         let child = self.q.item(c);
                         let text = RichText::new(child.text.get(self.lang)).size(theme::BODY);
                         let l = ui.label(text);
+                        let name = format!("{} {}: {}", t.entry, n + 1, child.text.get(self.lang));
+                        measure::note(ui, &name, &l);
                         let answer = entry.get(&child.id);
                         if let Some(e) =
                             self.answer(ui, child, answer, drafts, key.child(n, c), l.id)
@@ -369,7 +383,7 @@ fn field(ui: &mut egui::Ui, key: DraftKey, text: &mut String, width: f32, label:
         .labelled_by(label);
     focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Digits);
-    measure::note(ui, "box", &response);
+    measure::note_box(ui, &response);
 }
 
 /// A box for words, one line or several.
@@ -398,7 +412,7 @@ fn text_box(
         .labelled_by(label);
     focus_on_arrival(ui, &response, key);
     track_focus(ui, &response, key, Keys::Letters);
-    measure::note(ui, "box", &response);
+    measure::note_box(ui, &response);
 }
 
 /// The focused field is where the on-screen keyboard types.

@@ -10,8 +10,10 @@
 //!
 //! - `PRESCREEN_WIDGET_RECTS_FILE=PATH`: after each frame whose tappable widgets moved, their
 //!   names and places are written to `PATH`, one a line: `x y w h name` in screen pixels, the
-//!   name being what a screen reader says (a button's text, a box's question). It is how the
-//!   end-to-end test taps what a patient sees; nothing typed is ever in it.
+//!   name being what a screen reader says (a button's text), or `box N` for the page's Nth text
+//!   box (from 0, in the order drawn, counting boxes scrolled out of sight, so a box keeps its
+//!   number however the page is slid). It is how the end-to-end test taps what a patient sees;
+//!   nothing typed is ever in it.
 //!
 //! With none set the app runs unwrapped: the patient path is exactly as without this module.
 //! `examples/bare_window.rs` uses the same wrapper, so both are measured the same way.
@@ -55,6 +57,20 @@ pub fn note(ui: &egui::Ui, name: &str, response: &egui::Response) {
         d.get_temp_mut_or_default::<Vec<String>>(rects_slot())
             .push(line)
     });
+}
+
+/// Notes a text box as `box N`, N counting every box drawn this frame, seen or not.
+pub fn note_box(ui: &egui::Ui, response: &egui::Response) {
+    let ctx = ui.ctx();
+    if !ctx.data(|d| d.get_temp::<bool>(rects_slot().with("on")).unwrap_or(false)) {
+        return;
+    }
+    let n = ctx.data_mut(|d| {
+        let count = d.get_temp_mut_or_default::<usize>(rects_slot().with("boxes"));
+        *count += 1;
+        *count - 1
+    });
+    note(ui, &format!("box {n}"), response);
 }
 
 /// `app` as it is, or wrapped in [`Measured`] when a measuring switch is set.
@@ -108,7 +124,10 @@ impl<A> Measured<A> {
 
     fn write_rects(&mut self, ctx: &egui::Context) {
         let Some(path) = &self.rects_file else { return };
-        let rects = ctx.data_mut(|d| d.remove_temp::<Vec<String>>(rects_slot()));
+        let rects = ctx.data_mut(|d| {
+            d.remove::<usize>(rects_slot().with("boxes"));
+            d.remove_temp::<Vec<String>>(rects_slot())
+        });
         let rects = rects.unwrap_or_default();
         if rects != self.last_rects {
             replace(path, &(rects.join("\n") + "\n"));

@@ -279,6 +279,11 @@ fn hash_pin_reads_the_pin_from_stdin_and_the_example_config_loads() {
         example.clinic_name.as_deref(),
         Some("Riverside Mood Clinic")
     );
+    assert_eq!(
+        example.date_order,
+        prescreen::config::DateOrder::MonthDayYear
+    );
+    assert_eq!(example.units, prescreen::config::Units::Us);
 }
 
 /// A failure is reported once, in the form every command uses: `error: …`, or `FILE: error: …`

@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use prescreen::engine::summary::{Status, Summary};
 use prescreen::engine::{Answer, FixedClock, Questionnaire};
-use prescreen::kiosk::{Kiosk, Screen};
+use prescreen::kiosk::{Kiosk, Screen, Settings};
 
 use crate::scenario::{parse, test_time};
 
@@ -38,8 +38,16 @@ pub(crate) fn short() -> Arc<Questionnaire> {
 }
 
 pub(crate) fn harness(q: Arc<Questionnaire>, outbox: &Path) -> Harness<'static, Kiosk> {
+    harness_with(q, outbox, Settings::default())
+}
+
+pub(crate) fn harness_with(
+    q: Arc<Questionnaire>,
+    outbox: &Path,
+    settings: Settings,
+) -> Harness<'static, Kiosk> {
     let clock = Arc::new(FixedClock::new(test_time()));
-    let kiosk = Kiosk::new(Ok(q), outbox.to_path_buf(), clock);
+    let kiosk = Kiosk::new(Ok(q), outbox.to_path_buf(), clock).with_settings(settings);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .with_max_steps(12)
@@ -553,45 +561,443 @@ fn the_on_screen_keyboard_types_a_name_and_the_keypad_a_number() {
     assert_eq!(answer_of(&s, "packs"), Some(Answer::Integer(2)));
 }
 
-#[test]
-fn the_staff_menu_opens_only_with_the_pin() {
-    let dir = tempfile::tempdir().unwrap();
+fn staff_harness(dir: &Path) -> Harness<'static, Kiosk> {
     let settings = prescreen::kiosk::Settings {
         staff_pin: Some(prescreen::config::PinHash::hash("2468")),
         clinic_name: Some("Riverside Mood Clinic".into()),
         ..Default::default()
     };
     let clock = Arc::new(FixedClock::new(test_time()));
-    let kiosk = Kiosk::new(Ok(short()), dir.path().to_path_buf(), clock).with_settings(settings);
+    let kiosk = Kiosk::new(Ok(short()), dir.to_path_buf(), clock).with_settings(settings);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1024.0, 768.0))
         .with_max_steps(12)
         .build_ui_state(|ui, k: &mut Kiosk| k.show(ui), kiosk);
     prescreen::ui::theme::install(&h.ctx);
     h.run();
+    // A clock the test holds, so `click` moves it on.
+    at_time(&mut h, 10.0);
+    h
+}
+
+fn enter_pin(h: &mut Harness<'_, Kiosk>, pin: &str) {
+    for d in pin.chars() {
+        click(h, &d.to_string());
+    }
+    click(h, "Enter");
+}
+
+fn now(h: &Harness<'_, Kiosk>) -> f64 {
+    h.ctx.input(|i| i.time)
+}
+
+#[test]
+fn the_staff_menu_opens_only_with_the_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
     assert!(
         h.query_by_label("Riverside Mood Clinic").is_some(),
         "clinic name on Welcome"
     );
     click(&mut h, "Staff");
-    for d in ["1", "2", "3", "4"] {
-        click(&mut h, d);
-    }
-    click(&mut h, "Enter");
+    enter_pin(&mut h, "1234");
     assert_eq!(
         h.state().screen(),
-        &Screen::Welcome,
-        "a wrong PIN goes back to Welcome"
+        &Screen::StaffPin,
+        "a wrong PIN stays on the pad"
     );
-    click(&mut h, "Staff");
-    for d in ["2", "4", "6", "8"] {
-        click(&mut h, d);
-    }
-    click(&mut h, "Enter");
+    assert!(
+        h.query_by_label("Wrong PIN. The pad locks after 4 more wrong PINs.")
+            .is_some(),
+        "and says so"
+    );
+    enter_pin(&mut h, "2468");
     assert_eq!(h.state().screen(), &Screen::Staff);
     assert!(h.query_by_label_contains("Outbox:").is_some());
     // Not clicked here: it would start this test binary as the review window.
     h.get_by_label("Open clinician review");
     click(&mut h, "Back to welcome");
     assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    assert!(
+        h.query_by_label_contains("Wrong PIN").is_none(),
+        "the right PIN started the count again"
+    );
+    click(&mut h, "Cancel");
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+}
+
+/// A staff menu left open would offer Quit and the clinician review to the next patient.
+#[test]
+fn the_staff_menu_and_the_pin_pad_return_to_welcome_when_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "2468");
+    assert_eq!(h.state().screen(), &Screen::Staff);
+    let touched = now(&h);
+    let staff_idle = prescreen::kiosk::STAFF_IDLE_SECONDS;
+    at_time(&mut h, touched + staff_idle - 1.0);
+    assert_eq!(h.state().screen(), &Screen::Staff, "not before its time");
+    at_time(&mut h, touched + staff_idle + 0.1);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    assert!(h.query_by_label("Quit prescreen").is_none());
+
+    // The pad, with digits typed, too; the digits go with it.
+    click(&mut h, "Staff");
+    click(&mut h, "2");
+    click(&mut h, "4");
+    let touched = now(&h);
+    at_time(&mut h, touched + staff_idle + 0.1);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "68");
+    assert_eq!(
+        h.state().screen(),
+        &Screen::StaffPin,
+        "the digits typed before were forgotten"
+    );
+}
+
+#[test]
+fn five_wrong_pins_lock_the_pad_for_a_delay_that_doubles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
+    click(&mut h, "Staff");
+    for _ in 0..prescreen::kiosk::PIN_TRIES {
+        enter_pin(&mut h, "1111");
+    }
+    let locked_at = now(&h);
+    assert!(
+        h.query_by_label("Too many wrong PINs: the pad is locked. Try again in 30 seconds.")
+            .is_some(),
+        "the lock and its time, on the pad"
+    );
+    // Locked: even the right PIN does not open the menu.
+    enter_pin(&mut h, "2468");
+    assert_eq!(h.state().screen(), &Screen::StaffPin);
+    at_time(&mut h, locked_at + 29.2);
+    assert!(
+        h.query_by_label_contains("Try again in 1 second.")
+            .is_some(),
+        "the countdown"
+    );
+
+    // Once it is over, one more wrong PIN locks the pad again, for twice as long.
+    at_time(&mut h, locked_at + 31.0);
+    assert!(h.query_by_label_contains("Try again").is_none());
+    enter_pin(&mut h, "1111");
+    assert!(
+        h.query_by_label_contains("Try again in 1 minute.")
+            .is_some(),
+        "60 seconds now"
+    );
+    let locked_at = now(&h);
+    // Leaving and coming back does not unlock it.
+    click(&mut h, "Cancel");
+    click(&mut h, "Staff");
+    assert!(h.query_by_label_contains("the pad is locked").is_some());
+    at_time(&mut h, locked_at + 30.0);
+    click(&mut h, "Cancel");
+    at_time(&mut h, locked_at + 60.5);
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "2468");
+    assert_eq!(h.state().screen(), &Screen::Staff);
+}
+
+/// The lock is the kiosk's, not the pad's: a pad left alone returns to Welcome, and opening it
+/// again shows the lock still running.
+#[test]
+fn a_locked_pad_left_alone_returns_to_welcome_and_stays_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = staff_harness(dir.path());
+    let staff_idle = prescreen::kiosk::STAFF_IDLE_SECONDS;
+    click(&mut h, "Staff");
+    for _ in 0..prescreen::kiosk::PIN_TRIES {
+        enter_pin(&mut h, "1111");
+    }
+    let t = now(&h);
+    at_time(&mut h, t + 30.5);
+    enter_pin(&mut h, "1111");
+    // 60 seconds: longer than the pad stays untouched.
+    let t = now(&h);
+    at_time(&mut h, t + 60.5);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    enter_pin(&mut h, "1111");
+    let locked_at = now(&h);
+    assert!(
+        h.query_by_label_contains("Try again in 2 minutes.")
+            .is_some()
+    );
+    at_time(&mut h, locked_at + staff_idle + 0.1);
+    assert_eq!(h.state().screen(), &Screen::Welcome);
+    click(&mut h, "Staff");
+    assert!(
+        h.query_by_label_contains("Try again in 1 minute.")
+            .is_some(),
+        "still locked, the time still running"
+    );
+}
+
+/// Date of birth, weight and height: the pages a clinic's locale changes.
+fn measures() -> Arc<Questionnaire> {
+    parse(
+        r#"Questionnaire(id: "measures", version: "1.0.0", languages: ["en", "es"],
+        title: {"en": "Measures", "es": "Medidas"},
+        sections: [Section(id: "s", title: {"en": "About you", "es": "Sobre usted"}, items: [
+            Item(id: "dob", text: {"en": "Date of birth", "es": "Fecha de nacimiento"},
+                 kind: Date(min: YearsAgo(120), max: Today)),
+            Item(id: "weight", text: {"en": "Weight", "es": "Peso"}, kind: Measure(units: [
+                Unit(id: "kg", label: {"en": "kg", "es": "kg"}, min: 30, max: 300),
+                Unit(id: "lb", label: {"en": "lb", "es": "lb"}, min: 66, max: 660, factor: 0.45359237),
+            ], decimals: 1)),
+            Item(id: "height", text: {"en": "Height", "es": "Estatura"}, kind: Measure(units: [
+                Unit(id: "cm", label: {"en": "cm", "es": "cm"}, min: 100, max: 250),
+                Unit(id: "ft_in", label: {"en": "ft and in", "es": "pies y pulgadas"}, min: 40, max: 96, factor: 2.54,
+                     split: Split(major: {"en": "ft", "es": "pies"}, minor: {"en": "in", "es": "pulg."}, minor_per_major: 12)),
+            ])),
+        ])],
+        )"#,
+    )
+}
+
+fn us_clinic() -> Settings {
+    let config = prescreen::config::Config::parse(b"Config(date_order: MonthDayYear, units: Us)")
+        .expect("a US clinic's configuration");
+    Settings::from_config(&config, Vec::new(), false, None)
+}
+
+/// The text box named `label` (the label beside it has the same name).
+fn the_box<'a>(h: &'a Harness<'_, Kiosk>, label: &'a str) -> egui_kittest::Node<'a> {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+}
+
+/// Taps the box named `label`, then types `digits` on the on-screen keypad.
+fn key_into(h: &mut Harness<'_, Kiosk>, label: &str, digits: &str) {
+    the_box(h, label).click();
+    h.run();
+    for d in digits.chars() {
+        click(h, &d.to_string());
+    }
+}
+
+/// At a US clinic the date boxes are month, day, year, in that order; what is typed is the
+/// date meant; and the patient reads it back in words — under the boxes and on the review
+/// page — not as "1955-03-14".
+#[test]
+fn a_us_clinic_takes_dates_month_first_and_shows_them_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(measures(), dir.path(), us_clinic());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    let x = |h: &Harness<'_, Kiosk>, l: &str| the_box(h, l).rect().left();
+    assert!(x(&h, "Month") < x(&h, "Day") && x(&h, "Day") < x(&h, "Year"));
+    key_into(&mut h, "Month", "3");
+    key_into(&mut h, "Day", "14");
+    key_into(&mut h, "Year", "1955");
+    assert!(
+        h.query_by_label("March 14, 1955").is_some(),
+        "the date in words under the boxes"
+    );
+    click(&mut h, "Next");
+    let dob = h
+        .state()
+        .session()
+        .unwrap()
+        .questionnaire()
+        .find("dob")
+        .unwrap();
+    assert_eq!(
+        h.state().session().unwrap().answer(dob),
+        Some(&Answer::Date(
+            chrono::NaiveDate::from_ymd_opt(1955, 3, 14).unwrap()
+        )),
+        "stored as a date, whatever the order"
+    );
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    assert!(h.query_by_label("Please check your answers").is_some());
+    assert!(
+        h.query_by_label_contains("March 14, 1955").is_some(),
+        "the review page writes the date in words"
+    );
+    assert!(h.query_by_label_contains("1955-03-14").is_none());
+}
+
+/// Taps the box named `label`, empties it with `delete`, then types `digits` on the keypad.
+fn rekey(h: &mut Harness<'_, Kiosk>, label: &str, delete: &str, digits: &str) {
+    the_box(h, label).click();
+    h.run();
+    for _ in 0..4 {
+        click(h, delete);
+    }
+    for d in digits.chars() {
+        click(h, &d.to_string());
+    }
+}
+
+#[test]
+fn a_spanish_patient_reads_dates_in_spanish_and_a_bad_date_names_the_boxes_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(measures(), dir.path(), us_clinic());
+    at_time(&mut h, 10.0);
+    click(&mut h, "Comenzar — Español");
+    click(&mut h, "Empezar");
+    key_into(&mut h, "Mes", "2");
+    key_into(&mut h, "Día", "31");
+    key_into(&mut h, "Año", "1955");
+    click(&mut h, "Siguiente");
+    assert!(
+        h.query_all_by_label("Por favor, escriba una fecha real: mes, día y año.")
+            .next()
+            .is_some(),
+        "31 February is refused, naming the boxes in their order"
+    );
+    rekey(&mut h, "Mes", "Borrar", "3");
+    rekey(&mut h, "Día", "Borrar", "14");
+    rekey(&mut h, "Año", "Borrar", "1900");
+    click(&mut h, "Siguiente");
+    assert!(
+        h.query_all_by_label("Por favor, escriba una fecha a partir del 21 de noviembre de 1906.")
+            .next()
+            .is_some(),
+        "the earliest date allowed, in words"
+    );
+    rekey(&mut h, "Año", "Borrar", "1955");
+    assert!(h.query_by_label("14 de marzo de 1955").is_some());
+    click(&mut h, "Siguiente");
+    click(&mut h, "Siguiente");
+    click(&mut h, "Siguiente");
+    assert!(
+        h.query_by_label("Por favor, revise sus respuestas")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("14 de marzo de 1955").is_some());
+}
+
+/// At a US clinic weight opens in pounds and height in feet and inches, offered first; the
+/// answer keeps the unit the patient used.
+#[test]
+fn a_us_clinic_offers_pounds_and_feet_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(measures(), dir.path(), us_clinic());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    click(&mut h, "Next");
+    let x = |h: &Harness<'_, Kiosk>, l: &str| {
+        h.get_by_role_and_label(egui::accesskit::Role::Button, l)
+            .rect()
+            .left()
+    };
+    assert!(x(&h, "lb") < x(&h, "kg"), "pounds offered first");
+    key_into(&mut h, "Weight", "154");
+    click(&mut h, "Next");
+    assert!(x(&h, "ft and in") < x(&h, "cm"), "feet and inches first");
+    let boxes: Vec<_> = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .map(|n| n.rect().center())
+        .collect();
+    assert_eq!(boxes.len(), 2, "a box for feet and one for inches");
+    for (at, digits) in boxes.into_iter().zip(["5", "4"]) {
+        h.input_mut().events.push(egui::Event::PointerMoved(at));
+        h.step();
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.run();
+        click(&mut h, digits);
+    }
+    click(&mut h, "Next");
+    let session = h.state().session().unwrap();
+    let q = session.questionnaire();
+    assert_eq!(
+        session.answer(q.find("weight").unwrap()),
+        Some(&Answer::Quantity(154.0, "lb".into()))
+    );
+    assert_eq!(
+        session.answer(q.find("height").unwrap()),
+        Some(&Answer::Quantity(64.0, "ft_in".into())),
+        "5 ft 4 in"
+    );
+}
+
+/// The letter keys take most of the screen: "Hide keys" puts them away so the rest of the page
+/// shows, and a tap on an option does too. A tap on a box brings them back.
+#[test]
+fn the_letter_keys_go_away_when_asked_and_when_an_option_is_tapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(short(), dir.path());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    assert!(h.query_by_label("Hide keys").is_some(), "keys for the name");
+    click(&mut h, "A");
+    click(&mut h, "Hide keys");
+    assert!(h.query_by_label("Hide keys").is_none(), "put away");
+    assert!(h.query_by_label("n").is_none());
+    the_box(&h, "What is your name?").click();
+    h.run();
+    click(&mut h, "n");
+    click(&mut h, "a");
+    click(&mut h, "Next");
+    click(&mut h, "Yes");
+    click(&mut h, "Next");
+    // Packs: the keypad; then an option on a page with a box and options.
+    click(&mut h, "2");
+    click(&mut h, "Next");
+    let session = h.state().session().unwrap();
+    let name = session.questionnaire().find("name").unwrap();
+    assert_eq!(session.answer(name), Some(&Answer::Text("Ana".into())));
+
+    // A repeating group: a name box, then a yes / no in the same entry.
+    let q = parse(
+        r#"Questionnaire(id: "meds", version: "1.0.0", languages: ["en"],
+        title: {"en": "Medicines"},
+        sections: [Section(id: "s", title: {"en": "Medicines"}, items: [
+            Item(id: "meds", text: {"en": "Your medicines"}, kind: Group(min: 0, max: 5, items: [
+                Item(id: "med_name", text: {"en": "Name of the medicine"}, kind: Text(max_len: 60)),
+                Item(id: "med_now", text: {"en": "Do you take it now?"}, kind: YesNo()),
+            ])),
+        ])],
+        )"#,
+    );
+    let mut h = harness(q, dir.path());
+    at_time(&mut h, 10.0);
+    begin_in_english(&mut h);
+    click(&mut h, "+ Add one");
+    the_box(&h, "Name of the medicine").click();
+    h.run();
+    click(&mut h, "S");
+    assert!(h.query_by_label("Hide keys").is_some());
+    // A finger on "Yes", slid into view above the keys: a press and a release.
+    h.get_by_label("Yes").scroll_to_me();
+    h.run();
+    let at = h.get_by_label("Yes").rect().center();
+    h.input_mut().time = h.input().time.map(|t| t + 0.5);
+    h.input_mut().events.push(egui::Event::PointerMoved(at));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+    }
+    h.run();
+    assert!(
+        h.query_by_label("Hide keys").is_none(),
+        "the keys went away with the tap on an option"
+    );
 }

@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use prescreen::config::{Config, DateOrder};
 use prescreen::engine::answers_file::{AnswersFile, fill};
 use prescreen::engine::model::{Condition, Kind};
 use prescreen::engine::{Answer, Cursor, FixedClock, ItemIdx, Questionnaire, Session, answer};
-use prescreen::kiosk::{CRISIS_GUARD_SECONDS, Kiosk, Screen};
+use prescreen::kiosk::{CRISIS_GUARD_SECONDS, Kiosk, Screen, Settings};
 
-use crate::kiosk::{begin_in_english, files, harness, short};
+use crate::kiosk::{begin_in_english, files, harness, harness_with, short};
 use crate::repo;
 use crate::scenario::{load, test_time};
 
@@ -152,8 +153,14 @@ fn a_number(min: Option<i64>, max: Option<i64>) -> i64 {
         .unwrap_or(14)
 }
 
-/// The answer intended for `idx` and the steps that enter it; `None` for pages without boxes.
-fn intent(q: &Questionnaire, idx: ItemIdx, lang: &str) -> Option<(Answer, Vec<Step>)> {
+/// The answer intended for `idx` and the steps that enter it at a clinic with `settings`;
+/// `None` for pages without boxes.
+fn intent(
+    q: &Questionnaire,
+    idx: ItemIdx,
+    lang: &str,
+    settings: &Settings,
+) -> Option<(Answer, Vec<Step>)> {
     let item = q.item(idx);
     let today = test_time().date_naive();
     Some(match &item.kind {
@@ -175,9 +182,11 @@ fn intent(q: &Questionnaire, idx: ItemIdx, lang: &str) -> Option<(Answer, Vec<St
                 ],
             ),
             None => {
-                let n = a_number(Some(units[0].min as i64), Some(units[0].max as i64));
+                // The unit the page opens on, untouched.
+                let unit = settings.locale.preferred_unit(units)?;
+                let n = a_number(Some(unit.min as i64), Some(unit.max as i64));
                 (
-                    Answer::Quantity(n as f64, units[0].id.clone()),
+                    Answer::Quantity(n as f64, unit.id.clone()),
                     vec![Step::Box(0, n.to_string())],
                 )
             }
@@ -187,11 +196,15 @@ fn intent(q: &Questionnaire, idx: ItemIdx, lang: &str) -> Option<(Answer, Vec<St
                 .into_iter()
                 .filter_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
                 .find(|d| answer::check(q, item, &Answer::Date(*d), today).is_ok())?;
-            let steps = vec![
-                Step::Box(0, date.format("%d").to_string()),
-                Step::Box(1, date.format("%m").to_string()),
-                Step::Box(2, date.format("%Y").to_string()),
-            ];
+            // The boxes in the clinic's order, left to right.
+            let order = match settings.locale.date_order {
+                DateOrder::DayMonthYear => ["%d", "%m", "%Y"],
+                DateOrder::MonthDayYear => ["%m", "%d", "%Y"],
+                DateOrder::YearMonthDay => ["%Y", "%m", "%d"],
+            };
+            let steps = (0..3)
+                .map(|n| Step::Box(n, date.format(order[n]).to_string()))
+                .collect();
             (Answer::Date(date), steps)
         }
         Kind::Group { items, .. } => {
@@ -232,6 +245,17 @@ fn add_entry(lang: &str) -> &'static str {
 /// after one press (5 ft 4 in was stored as 4 ft 6 in).
 #[test]
 fn every_typed_page_stores_what_the_patient_meant() {
+    walk_every_typed_page(&Settings::default());
+}
+
+/// The same at a US clinic: dates month first, pounds and feet and inches opened first.
+#[test]
+fn every_typed_page_stores_what_the_patient_meant_at_a_us_clinic() {
+    let config = Config::parse(b"Config(date_order: MonthDayYear, units: Us)").unwrap();
+    walk_every_typed_page(&Settings::from_config(&config, Vec::new(), false, None));
+}
+
+fn walk_every_typed_page(settings: &Settings) {
     let q = load(KETAMINE);
     let mut pages = 0;
     let mut typed_boxes = 0;
@@ -247,11 +271,11 @@ fn every_typed_page_stores_what_the_patient_meant() {
             if q.item(idx).parent.is_some() {
                 continue;
             }
-            let Some((meant, steps)) = intent(&q, idx, lang) else {
+            let Some((meant, steps)) = intent(&q, idx, lang, settings) else {
                 continue;
             };
             let dir = tempfile::tempdir().unwrap();
-            let mut h = harness(q.clone(), dir.path());
+            let mut h = harness_with(q.clone(), dir.path(), settings.clone());
             let Some(mut s) = session_showing(&q, idx, lang) else {
                 unshown.push(q.item(idx).id.clone());
                 continue;

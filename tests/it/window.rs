@@ -82,27 +82,46 @@ impl Window {
             .collect()
     }
 
-    /// The `nth` place named `name` (from the end when `last`), scrolling the page up to find
-    /// it, as a patient slides the page.
-    fn find(&self, name: &str, last: bool) -> Place {
+    /// The first place named `name`, sliding the page to find it as a patient does: up first,
+    /// and down once the page will go no further.
+    fn find(&self, name: &str) -> Place {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut up = true;
         loop {
-            let all: Vec<Place> = self
-                .places()
-                .into_iter()
-                .filter(|p| p.name == name)
-                .collect();
-            let found = if last { all.last() } else { all.first() };
-            if let Some(p) = found {
-                return p.clone();
+            let places = self.places();
+            let all: Vec<&Place> = places.iter().filter(|p| p.name == name).collect();
+            if let Some(p) = all.first() {
+                return (*p).clone();
             }
-            assert!(
-                Instant::now() < deadline,
-                "`{name}` never appeared: {:?}",
-                self.names()
-            );
-            self.slide_up();
+            if Instant::now() >= deadline {
+                self.shot("never-appeared");
+                panic!("`{name}` never appeared: {:?}", self.names());
+            }
+            self.slide(up);
+            let moved = self
+                .places()
+                .iter()
+                .map(|p| (p.y, &p.name))
+                .collect::<Vec<_>>()
+                != places.iter().map(|p| (p.y, &p.name)).collect::<Vec<_>>();
+            if !moved {
+                up = !up;
+            }
         }
+    }
+
+    /// A screenshot into `PRESCREEN_E2E_SHOTS` (a folder), when it is set: what the patient
+    /// saw when a step failed, or at a step worth looking at.
+    fn shot(&self, name: &str) {
+        let Some(dir) = std::env::var_os("PRESCREEN_E2E_SHOTS") else {
+            return;
+        };
+        let out = Path::new(&dir).join(format!("{name}.png"));
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&out)
+            .env("DISPLAY", &self.display)
+            .status();
     }
 
     fn names(&self) -> Vec<String> {
@@ -132,7 +151,7 @@ impl Window {
     }
 
     fn tap(&mut self, name: &str) {
-        let p = self.find(name, false);
+        let p = self.find(name);
         self.tap_place(&p);
     }
 
@@ -142,8 +161,18 @@ impl Window {
         std::thread::sleep(Duration::from_millis(700));
     }
 
-    /// Slides the middle of the page (between the bars) up.
-    fn slide_up(&self) {
+    /// Slides the middle of the page (between the bars) up (`up`) or down.
+    fn slide(&self, up: bool) {
+        let (top, bottom) = self.page_edges();
+        // Well inside the page, clear of the bars and the "More below" line under it.
+        let (low, high) = (top + (bottom - top) * 0.2, top + (bottom - top) * 0.75);
+        let (from, to) = if up { (high, low) } else { (low, high) };
+        self.drag(from, to);
+    }
+
+    /// The page's top and bottom edges on the screen: under the top bar, above the keys or
+    /// Back and Next.
+    fn page_edges(&self) -> (f32, f32) {
         let places = self.places();
         let top = places
             .iter()
@@ -152,19 +181,77 @@ impl Window {
             .fold(0.0, f32::max);
         let bottom = places
             .iter()
-            .filter(|p| p.name.starts_with("key ") || p.name == "Back" || p.name == "Next")
+            .filter(|p| {
+                // Keys below the page (the letter keys), not the keypad beside it.
+                (p.name.starts_with("key ") && p.x < SCREEN.0 / 2.0)
+                    || p.name == "Back"
+                    || p.name == "Next"
+            })
             .map(|p| p.y)
             .fold(SCREEN.1, f32::min);
-        let (from, to) = (bottom - 20.0, top + 20.0);
-        self.xdotool(&["mousemove", "512", &format!("{from}")]);
+        (top, bottom)
+    }
+
+    /// A finger on the page at height `from`, slid to `to`.
+    fn drag(&self, from: f32, to: f32) {
+        // At the page's left edge, left of the boxes and options inside entries (a drag that
+        // starts on a box selects its text) and far from the scroll bar at its right.
+        let x = "54";
+        self.xdotool(&["mousemove", x, &format!("{}", from.round())]);
         self.xdotool(&["mousedown", "1"]);
         for i in 1..=6 {
             let y = from + (to - from) * i as f32 / 6.0;
-            self.xdotool(&["mousemove", "512", &format!("{}", y.round())]);
+            self.xdotool(&["mousemove", x, &format!("{}", y.round())]);
             std::thread::sleep(Duration::from_millis(30));
         }
         self.xdotool(&["mouseup", "1"]);
-        std::thread::sleep(Duration::from_millis(300));
+        self.settle();
+    }
+
+    /// Waits until the page has stopped moving (a slide glides on after the finger lifts), so
+    /// a place read is where the thing still is when it is tapped.
+    fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut last = self.names_and_places();
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            let now = self.names_and_places();
+            if now == last || Instant::now() >= deadline {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    fn names_and_places(&self) -> String {
+        std::fs::read_to_string(&self.rects).unwrap_or_default()
+    }
+
+    /// The first place named `name` under the one named `anchor` (an entry's question, so
+    /// "No" is that question's, not the next one's), sliding the page to bring them in view.
+    fn find_below(&self, anchor: &str, name: &str) -> Place {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let a = self.find(anchor);
+            let below = self
+                .places()
+                .into_iter()
+                .find(|p| p.name == name && p.y > a.y);
+            if let Some(p) = below {
+                return p;
+            }
+            if Instant::now() >= deadline {
+                self.shot("never-appeared");
+                panic!(
+                    "`{name}` never appeared under `{anchor}`: {:?}",
+                    self.names()
+                );
+            }
+            // The question to the top of the page: its answers show under it.
+            let (top, bottom) = self.page_edges();
+            let from = top + (bottom - top) * 0.75;
+            self.drag(from, (from - (a.y - top - 8.0)).max(top + 4.0));
+        }
     }
 
     /// Types on the on-screen keys: a capital needs Shift unless the keyboard shows capitals.
@@ -191,23 +278,14 @@ impl Window {
 
     /// Taps the `n`th box of the page and types `text` into it.
     fn fill_box(&mut self, n: usize, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let target = loop {
-            let boxes: Vec<Place> = self
-                .places()
-                .into_iter()
-                .filter(|p| p.name == "box")
-                .collect();
-            if let Some(p) = boxes.get(n) {
-                break p.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "box {n} never appeared: {:?}",
-                self.names()
-            );
-            self.slide_up();
-        };
+        let name = format!("box {n}");
+        // With the letter keys open only the box being typed in shows: a patient puts the
+        // keys away to see the others.
+        let names = self.names();
+        if !names.contains(&name) && names.iter().any(|n| n == "key Hide keys") {
+            self.tap("key Hide keys");
+        }
+        let target = self.find(&name);
         self.tap_place(&target);
         self.type_keys(text);
     }
@@ -258,8 +336,16 @@ fn meant(fixture: &str) -> Vec<(String, Answer)> {
     file.0.into_iter().map(|(k, v)| (k, fix(v))).collect()
 }
 
-/// The taps that give `answer` to `item` on its page; `box_base` counts boxes drawn before.
-fn enter(w: &mut Window, q: &Questionnaire, item: &Item, answer: &Answer, box_base: &mut usize) {
+/// The taps that give `answer` to `item` on its page; `box_base` counts boxes drawn before;
+/// `entry` is the group entry (from 1) the item is asked in.
+fn enter(
+    w: &mut Window,
+    q: &Questionnaire,
+    item: &Item,
+    answer: &Answer,
+    box_base: &mut usize,
+    entry: Option<usize>,
+) {
     let labels = &q.answer_labels;
     let choice = |value: &str| {
         item.kind
@@ -269,9 +355,12 @@ fn enter(w: &mut Window, q: &Questionnaire, item: &Item, answer: &Answer, box_ba
             .map(|o| o.text.get("en").to_owned())
             .unwrap_or_default()
     };
-    let last = item.parent.is_some();
+    let anchor = entry.map(|n| format!("Entry {n}: {}", item.text.get("en")));
     let tap_named = |w: &mut Window, name: &str| {
-        let p = w.find(name, last);
+        let p = match &anchor {
+            Some(a) => w.find_below(a, name),
+            None => w.find(name),
+        };
         w.tap_place(&p);
     };
     match (&item.kind, answer) {
@@ -325,7 +414,7 @@ fn enter(w: &mut Window, q: &Questionnaire, item: &Item, answer: &Answer, box_ba
                         Kind::Text { .. } | Kind::Integer { .. } | Kind::Decimal { .. }
                     );
                     match entry.get(&child.id) {
-                        Some(a) => enter(w, q, child, a, box_base),
+                        Some(a) => enter(w, q, child, a, box_base, Some(n + 1)),
                         None if typed => *box_base += 1,
                         None => {}
                     }
@@ -407,7 +496,7 @@ fn start(tmp: &Path, display: &str) -> (Running, Window) {
 /// Every tap of the walk lands where the patient meant, on 1024 × 768, and the
 /// page's navigation and text-size buttons are on the screen on every page.
 #[test]
-#[ignore = "with the letter keys open, the next box of a repeating group cannot be slid into view yet; run with --ignored"]
+#[ignore = "not yet reliable: in the second entry of a repeating group, with the keypad beside the page, the test's slide does not move the page; run with --ignored"]
 fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
     let required = std::env::var_os("PRESCREEN_E2E_REQUIRED").is_some_and(|v| v == "1");
     let missing: Vec<&str> = ["Xvfb", "matchbox-window-manager", "xdotool"]
@@ -428,6 +517,9 @@ fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
     let answers = meant("medications");
     let mut mirror = Session::new(q.clone(), "en", Arc::new(FixedClock::new(test_time())));
 
+    // The window is up; a tap in its first moments would be taken as meant for nothing.
+    w.find("Start — English");
+    std::thread::sleep(Duration::from_millis(700));
     w.go("Start — English");
     w.go("Begin");
     mirror.forward().unwrap();
@@ -435,14 +527,15 @@ fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
     while let Cursor::Item(idx) = mirror.cursor() {
         pages += 1;
         let item = q.item(idx);
+        eprintln!("page {pages}: {}", item.id);
         // Back, Next and the text-size buttons are on the screen, whatever the page.
         for name in ["Back", "Next", "Bigger text", "Smaller text"] {
-            let p = w.find(name, false);
+            let p = w.find(name);
             assert!(p.on_screen(), "{}: `{name}` at {p:?}", item.id);
         }
         if let Some((_, a)) = answers.iter().find(|(id, _)| *id == item.id) {
             let mut boxes = 0;
-            enter(&mut w, &q, item, a, &mut boxes);
+            enter(&mut w, &q, item, a, &mut boxes, None);
             let alerts = mirror.set(idx, a.clone()).unwrap();
             if !alerts.is_empty() {
                 std::thread::sleep(Duration::from_secs(4));
