@@ -41,9 +41,12 @@ ALLOWED = {
     "medicine_allergies/text", "ad_tried/text",
 }
 
-# Validated instrument wording (PHQ-9, GAD-7 and their answer scale) is used verbatim under its
-# licence and is never reworded for reading level.
-INSTRUMENT = re.compile(r"^(phq9_|gad7_|[0-3]/|phq9/|gad7/)")
+# Validated instrument wording (PHQ-9, GAD-7 and their answer scale; AUDIT-C questions 1-3 and
+# the single-question drug screen, 1.2.0) is used verbatim and is never reworded for reading
+# level. Only the instruments' own text is excluded: the helps written for them are measured.
+INSTRUMENT = re.compile(
+    r"^(phq9_|gad7_|[0-3]/|phq9/|gad7/|auditc_[1-3]/(text|options)$|drug_screen/text$)"
+)
 
 # Flesch-Kincaid needs sentences: fragments under this many words (titles, option labels such
 # as "Nearly every day") give meaningless grades and are not measured.

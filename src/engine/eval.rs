@@ -196,12 +196,18 @@ impl<'a> Eval<'a> {
     /// declined or hidden makes the score incomplete. An incomplete score still has a range —
     /// the partial sum up to the partial sum plus the largest value of every missing item —
     /// and when that whole range lies in one band, the band is known.
+    ///
+    /// The one exception is the instrument's own skip rule (`not_asked_counts_zero`): an item
+    /// its `show_if` hides, in a section that is shown, counts 0 — the AUDIT's "skip items 2
+    /// and 3 after Never". That is the instrument's scoring, not a guess: the condition that
+    /// hid the item was answered. An item shown but left blank or declined is still missing.
     pub fn score(&self, s: ScoreIdx) -> ScoreTally {
         let score = &self.q.scores[s.0];
         let mut tally = ScoreTally {
             sum: 0,
             max: 0,
             answered: 0,
+            skipped: 0,
             of: score.items.len(),
             complete: false,
             band: None,
@@ -222,12 +228,15 @@ impl<'a> Eval<'a> {
                     tally.sum += p;
                     tally.answered += 1;
                 }
+                None if score.not_asked_counts_zero && self.skipped_by_its_own_rule(i) => {
+                    tally.skipped += 1;
+                }
                 None => {
                     missing_max += options.iter().filter_map(|o| o.score).max().unwrap_or(0);
                 }
             }
         }
-        tally.complete = tally.answered == tally.of;
+        tally.complete = tally.answered + tally.skipped == tally.of;
         tally.max = tally.sum + missing_max;
         let band_of = |total: u32| {
             score
@@ -243,6 +252,21 @@ impl<'a> Eval<'a> {
         }
         tally
     }
+
+    /// A top-level item hidden by its own `show_if` while its section is shown.
+    fn skipped_by_its_own_rule(&self, i: ItemIdx) -> bool {
+        let item = self.q.item(i);
+        if item.parent.is_some() || self.visible.get(i.0).copied().unwrap_or(false) {
+            return false;
+        }
+        let section_shown = self
+            .q
+            .section(item.section)
+            .show_if
+            .as_ref()
+            .is_none_or(|c| self.holds(c));
+        section_shown && item.show_if.as_ref().is_some_and(|c| !self.holds(c))
+    }
 }
 
 /// A score's running total.
@@ -254,6 +278,8 @@ pub struct ScoreTally {
     /// (equal to `sum` when complete).
     pub max: u32,
     pub answered: usize,
+    /// Items not asked under the instrument's skip rule, counted 0 (`not_asked_counts_zero`).
+    pub skipped: usize,
     pub of: usize,
     pub complete: bool,
     /// The band the total falls in: when complete, or when the whole range `sum..=max` lies

@@ -377,6 +377,9 @@ pub struct Score {
     pub items: Vec<ItemIdx>,
     pub bands: Vec<Band>,
     pub code: Option<Coding>,
+    /// An item hidden by its own `show_if` (its section shown) counts 0, as the instrument
+    /// directs; an item left unanswered or declined still makes the score incomplete.
+    pub not_asked_counts_zero: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

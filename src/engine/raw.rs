@@ -453,6 +453,10 @@ pub struct RawScore<'a> {
     pub bands: Vec<RawBand<'a>>,
     #[serde(borrow, default)]
     pub code: Option<RawCode<'a>>,
+    /// The instrument's own skip rule: an item its `show_if` hides counts 0 (AUDIT: items 2
+    /// and 3 are not asked after "Never" and score 0).
+    #[serde(default)]
+    pub not_asked_counts_zero: bool,
 }
 
 #[derive(Debug, Deserialize)]

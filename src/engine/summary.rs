@@ -135,6 +135,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreResult {
     pub id: String,
@@ -142,6 +146,10 @@ pub struct ScoreResult {
     /// The total when complete; the partial sum of answered items otherwise.
     pub sum: u32,
     pub answered: usize,
+    /// Items not asked under the instrument's own skip rule and counted 0 (AUDIT-C items 2
+    /// and 3 after "Never"); absent from records of scores without such a rule.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped: usize,
     pub of: usize,
     pub complete: bool,
     /// The band of the total: when complete, or when every total still possible lies in it.
@@ -164,9 +172,16 @@ impl ScoreResult {
     /// missing answers (partial sum 21; the total can be 21–24)".
     pub fn describe(&self) -> String {
         if self.complete {
-            return match &self.band {
+            let total = match &self.band {
                 Some(b) => format!("{} — {}", self.sum, b.label),
                 None => self.sum.to_string(),
+            };
+            return match self.skipped {
+                0 => total,
+                n => format!(
+                    "{total} ({n} of {} items not asked, counted 0 as the instrument directs)",
+                    self.of
+                ),
             };
         }
         let counted = format!("incomplete: {} of {} answered", self.answered, self.of);
@@ -447,6 +462,7 @@ impl Summary {
                     title: s.title.clone(),
                     sum: t.sum,
                     answered: t.answered,
+                    skipped: t.skipped,
                     of: t.of,
                     complete: t.complete,
                     band: band(t.band),

@@ -811,7 +811,7 @@ fn spanish_wording_flagged_in_review_is_gone() {
     let q = load(QUESTIONNAIRE);
     assert_eq!(q.answer_labels.not_sure.get("es"), "No estoy seguro(a)");
     assert!(text.contains("qualified medical translator"));
-    assert!(text.contains("version: \"1.1.0\""));
+    assert!(text.contains("version: \"1.2.0\""));
 }
 
 #[test]
@@ -822,7 +822,7 @@ fn summaries_carry_the_questionnaire_title_not_its_id() {
     let html = prescreen::export::html::render(&s, &crate::trusted());
     for out in [&text, &html] {
         assert!(!out.contains("ketamine_candidacy"), "{out}");
-        assert!(out.contains("Before your visit: health questions, version 1.1.0"));
+        assert!(out.contains("Before your visit: health questions, version 1.2.0"));
     }
 }
 
@@ -854,6 +854,14 @@ fn instruments_carry_their_loinc_codes() {
     };
     assert_eq!(score("phq9").as_deref(), Some("44261-6"));
     assert_eq!(score("gad7").as_deref(), Some("70274-6"));
+    assert_eq!(score("auditc").as_deref(), Some("75626-2"));
+    for (id, c) in [
+        ("auditc_1", "68518-0"),
+        ("auditc_2", "68519-8"),
+        ("auditc_3", "68520-6"),
+    ] {
+        assert_eq!(code(id), loinc(c), "{id}");
+    }
     let phq1 = q.item(q.find("phq9_1").unwrap());
     let answer_codes: Vec<_> = phq1
         .kind
@@ -941,4 +949,186 @@ fn clinical_content_doc_lists_every_flag_as_the_questionnaire_has_it() {
         );
     }
     assert!(doc.contains("qualified medical translator"));
+}
+
+/// AUDIT-C answers (item values 0–4, in order), the rest of the questionnaire unanswered.
+fn auditc(values: &[Option<Answer>]) -> Summary {
+    let answers: Vec<(String, Answer)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(k, v)| v.clone().map(|a| (format!("auditc_{}", k + 1), a)))
+        .collect();
+    let pairs: Vec<(&str, Answer)> = answers
+        .iter()
+        .map(|(k, a)| (k.as_str(), a.clone()))
+        .collect();
+    answered(&pairs)
+}
+
+fn choice(v: u32) -> Option<Answer> {
+    Some(Answer::Choice(v.to_string()))
+}
+
+fn auditc_result(s: &Summary) -> &prescreen::engine::summary::ScoreResult {
+    s.scores.iter().find(|r| r.id == "auditc").unwrap()
+}
+
+/// WHO AUDIT items 1–3, each scored 0–4 (Babor et al. 2001). The one band edge is the lower
+/// published cut-off, 3 (women; men 4): 2 is below it, 3 and 4 at or above.
+#[test]
+fn auditc_scores_0_to_12_and_flags_at_the_lower_published_cut_off() {
+    let q = load(QUESTIONNAIRE);
+    let item1 = q.item(q.find("auditc_1").unwrap());
+    assert_eq!(
+        item1.text.get("en"),
+        "How often do you have a drink containing alcohol?"
+    );
+    let scores: Vec<_> = item1.kind.options().iter().map(|o| o.score).collect();
+    assert_eq!(scores, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
+    for (values, total, band, flagged) in [
+        ([1, 0, 0], 1, "below 3", false),
+        ([1, 1, 0], 2, "below 3", false),
+        ([2, 0, 0], 2, "below 3", false),
+        ([2, 0, 1], 3, "3 or more", true),
+        ([1, 1, 1], 3, "3 or more", true),
+        ([2, 1, 1], 4, "3 or more", true),
+        ([4, 4, 4], 12, "3 or more", true),
+    ] {
+        let s = auditc(&values.map(choice));
+        let r = auditc_result(&s);
+        assert!(r.complete, "{values:?}");
+        assert_eq!(r.sum, total, "{values:?}");
+        assert_eq!(
+            r.band.as_ref().map(|b| b.label.as_str()),
+            Some(band),
+            "{values:?}"
+        );
+        let flag = s.flags.iter().find(|f| f.id == "auditc_three_or_more");
+        assert_eq!(flag.is_some(), flagged, "{values:?}: total {total}");
+        if let Some(f) = flag {
+            assert!(!f.possible);
+            assert!(
+                f.text.contains("4 or more for men, 3 or more for women"),
+                "{}",
+                f.text
+            );
+            assert!(f.text.ends_with("for clinician review"));
+        }
+    }
+}
+
+/// The WHO manual's skip rule: after "Never", items 2 and 3 are not asked and the total is 0
+/// — complete, not "incomplete, 0 to 8".
+#[test]
+fn auditc_never_skips_items_2_and_3_and_counts_them_0() {
+    let s = auditc(&[choice(0)]);
+    let r = auditc_result(&s);
+    assert!(r.complete);
+    assert_eq!((r.sum, r.answered, r.skipped, r.of), (0, 1, 2, 3));
+    assert_eq!(
+        r.describe(),
+        "0 — below 3 (2 of 3 items not asked, counted 0 as the instrument directs)"
+    );
+    let status = statuses(&s);
+    for id in ["auditc_2", "auditc_3", "alcohol_problems"] {
+        assert!(
+            matches!(status.get(id), Some(Status::NotAsked { .. })),
+            "{id}"
+        );
+    }
+    assert!(s.flags.iter().all(|f| f.id != "auditc_three_or_more"));
+    let json =
+        prescreen::export::fhir::to_json(&prescreen::export::fhir::questionnaire_response(&s))
+            .unwrap();
+    assert!(
+        json.contains("score:auditc"),
+        "a complete score is exported: {json}"
+    );
+}
+
+/// A missing AUDIT-C item is never read as 0: the score is incomplete with its range, a range
+/// at or above 3 whatever the missing answer raises the flag as known, one that can still
+/// reach 3 raises it as possible. Item 1 skipped or declined still asks items 2 and 3.
+#[test]
+fn an_incomplete_auditc_reports_its_range_and_flags_what_it_can_reach() {
+    for (values, partial, top, possible) in [
+        (vec![choice(1), choice(0)], 1, 5, Some(true)),
+        (vec![choice(2), choice(0)], 2, 6, Some(true)),
+        (vec![choice(3), choice(0)], 3, 7, Some(false)),
+        (vec![choice(2), None, choice(1)], 3, 7, Some(false)),
+        (vec![None, choice(1), choice(1)], 2, 6, Some(true)),
+        (
+            vec![Some(Answer::Declined), choice(0), choice(0)],
+            0,
+            4,
+            Some(true),
+        ),
+    ] {
+        let s = auditc(&values);
+        let r = auditc_result(&s);
+        let at = format!("{values:?}");
+        assert!(!r.complete, "{at}");
+        assert_eq!((r.sum, r.max, r.skipped), (partial, Some(top), 0), "{at}");
+        assert!(
+            r.describe().starts_with("incomplete: 2 of 3 answered"),
+            "{at}: {}",
+            r.describe()
+        );
+        let f = s.flags.iter().find(|f| f.id == "auditc_three_or_more");
+        assert_eq!(f.map(|f| f.possible), possible, "{at}");
+        if let Some(f) = f {
+            assert_eq!(f.incomplete, ["AUDIT-C: 2 of 3 answered"], "{at}");
+        }
+    }
+    // Item 1 skipped: items 2 and 3 are asked, never counted 0.
+    let s = auditc(&[None]);
+    let status = statuses(&s);
+    assert!(!matches!(
+        status.get("auditc_2"),
+        Some(Status::NotAsked { .. })
+    ));
+    let r = auditc_result(&s);
+    assert_eq!((r.complete, r.skipped, r.max), (false, 0, Some(12)));
+}
+
+/// Smith et al. 2010: "How many times in the past year …?", 1 or more is the published positive
+/// screen. 0 raises nothing and does not ask which drugs; 1 raises the flag and asks.
+#[test]
+fn the_single_drug_question_flags_1_or_more_and_asks_which_drugs_only_then() {
+    let q = load(QUESTIONNAIRE);
+    assert_eq!(
+        q.item(q.find("drug_screen").unwrap()).text.get("en"),
+        "How many times in the past year have you used an illegal drug or used a prescription \
+         medication for nonmedical reasons?"
+    );
+    let not_asked =
+        |s: &Summary, id: &str| matches!(statuses(s).get(id), Some(Status::NotAsked { .. }));
+    let flagged = |s: &Summary| s.flags.iter().any(|f| f.id == "drug_screen_one_or_more");
+    let s = answered(&[("drug_screen", Answer::Integer(0))]);
+    assert!(!flagged(&s));
+    assert!(not_asked(&s, "drugs_past_year"), "0 is not asked again");
+    for n in [1, 2, 300] {
+        let s = answered(&[("drug_screen", Answer::Integer(n))]);
+        assert!(flagged(&s), "{n}");
+        assert!(!not_asked(&s, "drugs_past_year"), "{n}");
+        let f = s
+            .flags
+            .iter()
+            .find(|f| f.id == "drug_screen_one_or_more")
+            .unwrap();
+        assert!(f.source.contains("Smith et al. 2010"));
+        assert!(f.text.ends_with("for clinician review"));
+    }
+    let s = answered(&[("drug_screen", Answer::Declined)]);
+    assert!(!flagged(&s));
+    assert!(
+        not_asked(&s, "drugs_past_year"),
+        "a declined count is not pressed"
+    );
+    let s = answered(&[]);
+    assert!(!flagged(&s), "missing is not positive, nor negative");
+    assert!(
+        !not_asked(&s, "drugs_past_year"),
+        "a skipped count still asks which drugs"
+    );
 }

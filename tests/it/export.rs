@@ -146,7 +146,7 @@ fn text_and_html_put_alerts_then_flags_then_scores_then_sections() {
     let t = text::render(&s, &crate::trusted());
     let h = html::render(&s, &crate::trusted());
     for (out, alert, score) in [
-        (&t, "URGENT ALERT", "PHQ-9:  21 — severe"),
+        (&t, "URGENT ALERT", "PHQ-9:    21 — severe"),
         (
             &h,
             "Urgent alert",
@@ -192,7 +192,7 @@ fn answer_line<'a>(text: &'a str, question: &str) -> &'a str {
 fn text_marks_declined_unanswered_not_asked_and_incomplete_scores() {
     let t = text::render(&fixture("declines_everything"), &crate::trusted());
     assert!(t.contains(
-        "  PHQ-9:  incomplete: 0 of 9 answered — minimal to severe (partial sum 0; the total can \
+        "  PHQ-9:    incomplete: 0 of 9 answered — minimal to severe (partial sum 0; the total can \
          be 0–27)\n"
     ));
     assert_eq!(
@@ -713,7 +713,7 @@ fn response_answers_have_the_documented_types() {
     assert_eq!(r["authored"], "2026-11-21T09:00:00Z");
     assert_eq!(
         r["questionnaire"],
-        "urn:prescreen:questionnaire:ketamine_candidacy|1.1.0"
+        "urn:prescreen:questionnaire:ketamine_candidacy|1.2.0"
     );
     assert_eq!(r["identifier"]["system"], fhir::SUMMARY_DIGEST_SYSTEM);
     assert_eq!(r["identifier"]["value"].as_str().unwrap().len(), 64);
@@ -833,7 +833,7 @@ fn the_questionnaire_carries_loinc_codes_and_the_mapping() {
     let model = load(KETAMINE);
     let q = json(&fhir::questionnaire(&model));
     assert_eq!(q["url"], fhir::canonical("ketamine_candidacy"));
-    assert_eq!(q["version"], "1.1.0");
+    assert_eq!(q["version"], "1.2.0");
     assert_eq!(q["name"], "KetamineCandidacy");
     assert_eq!(q["status"], "active");
     assert!(q["copyright"].as_str().unwrap().contains("Pfizer"));

@@ -103,6 +103,7 @@ impl Validator<'_, '_> {
             items,
             bands,
             code: rs.code.as_ref().map(coding),
+            not_asked_counts_zero: rs.not_asked_counts_zero,
         }
     }
 
