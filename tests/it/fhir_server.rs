@@ -105,7 +105,10 @@ impl Hfs {
         self.child = Some(child);
         let started = Instant::now();
         while get(&format!("{}/metadata", self.base())).is_none() {
-            assert!(started.elapsed() < Duration::from_secs(120), "hfs did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "hfs did not start"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -186,12 +189,18 @@ fn kiosks(root: &Path, kiosks: usize, per_kiosk: usize) -> (Vec<PathBuf>, Known)
             let at = session.now();
             let stem = format!("{}-{k:02}{n:014x}", at.format("%Y%m%dT%H%M%SZ"));
             let summary = Summary::build(&session, at);
-            std::fs::write(dir.join(format!("{stem}{SUMMARY_SUFFIX}")), summary.sealed(Some(&key)))
-                .unwrap();
+            std::fs::write(
+                dir.join(format!("{stem}{SUMMARY_SUFFIX}")),
+                summary.sealed(Some(&key)),
+            )
+            .unwrap();
             for alert in session.alerts() {
                 let record = prescreen::engine::UrgentAlert::build(&session, alert);
-                std::fs::write(dir.join(format!("{stem}{ALERT_SUFFIX}")), record.sealed(Some(&key)))
-                    .unwrap();
+                std::fs::write(
+                    dir.join(format!("{stem}{ALERT_SUFFIX}")),
+                    record.sealed(Some(&key)),
+                )
+                .unwrap();
             }
         }
         outboxes.push(dir);
@@ -239,7 +248,11 @@ fn check_server(server: &Hfs, outboxes: &[PathBuf], known: &Known) {
         }
     }
     let responses = server.all("QuestionnaireResponse?_count=500");
-    assert_eq!(responses.len(), summaries.len(), "exactly one response a summary");
+    assert_eq!(
+        responses.len(),
+        summaries.len(),
+        "exactly one response a summary"
+    );
     let mut ids: Vec<&str> = responses.iter().filter_map(|r| r["id"].as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -265,8 +278,16 @@ fn check_server(server: &Hfs, outboxes: &[PathBuf], known: &Known) {
         }
     }
     let provenances = server.all("Provenance?_count=1000");
-    assert_eq!(provenances.len(), summaries.len() + alerts, "one Provenance a record");
-    let names: Vec<String> = known.kiosks.iter().map(|k| format!("Kiosk “{}”", k.name)).collect();
+    assert_eq!(
+        provenances.len(),
+        summaries.len() + alerts,
+        "one Provenance a record"
+    );
+    let names: Vec<String> = known
+        .kiosks
+        .iter()
+        .map(|k| format!("Kiosk “{}”", k.name))
+        .collect();
     for p in &provenances {
         let who = p["agent"][0]["who"]["display"].as_str().unwrap_or_default();
         assert!(names.iter().any(|n| n == who), "{who}");
@@ -295,7 +316,10 @@ fn two_hundred_records_from_four_kiosks_arrive_exactly_once() {
             let (known, base) = (&known, server.base());
             scope.spawn(move || {
                 let (events, _) = sender(o, known, &base).pass(chrono::Utc::now()).unwrap();
-                assert!(events.iter().all(|e| e.delivery.stage == Stage::Delivered), "{events:?}");
+                assert!(
+                    events.iter().all(|e| e.delivery.stage == Stage::Delivered),
+                    "{events:?}"
+                );
             });
         }
     });
@@ -310,7 +334,9 @@ fn two_hundred_records_from_four_kiosks_arrive_exactly_once() {
     // Sent again (a second sender, or state lost): still exactly once.
     for o in &outboxes {
         std::fs::remove_dir_all(o.join("delivery")).unwrap();
-        sender(o, &known, &server.base()).pass(chrono::Utc::now()).unwrap();
+        sender(o, &known, &server.base())
+            .pass(chrono::Utc::now())
+            .unwrap();
     }
     check_server(&server, &outboxes, &known);
 }
@@ -376,7 +402,10 @@ fn senders_killed_at_random_and_a_restarted_server_still_leave_exactly_two_hundr
     let started = Instant::now();
     let mut passes = 0;
     while !outboxes.iter().all(|o| done(o)) {
-        assert!(started.elapsed() < Duration::from_secs(300), "not delivered in 5 minutes");
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "not delivered in 5 minutes"
+        );
         for o in &outboxes {
             let status = spawn(o, &server.base()).wait().unwrap();
             assert!(status.success());
