@@ -150,14 +150,7 @@ fn render_summary(
             json(&export::fhir::questionnaire_response(&summary))
         }
         RenderFormat::FhirBundle => {
-            let kiosk = match &checks.trust {
-                Trust::Signed { kiosk } => Some(kiosk.as_str()),
-                _ => None,
-            };
-            let origin = export::bundle::Origin {
-                kiosk,
-                seal: summary.seal.as_ref(),
-            };
+            let origin = export::bundle::Origin::of(&checks.trust, summary.seal.as_ref());
             json(&export::bundle::summary(&summary, &origin))
         }
     }

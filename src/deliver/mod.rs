@@ -220,12 +220,12 @@ impl Sender {
             let (alert, integrity) = UrgentAlert::read(&bytes).map_err(|e| e.to_string())?;
             let trust = self.known.judge(&integrity);
             self.admit(&trust, &Consistency::Consistent)?;
-            bundle::alert(&alert, &origin(&trust, alert.seal.as_ref()))
+            bundle::alert(&alert, &Origin::of(&trust, alert.seal.as_ref()))
         } else {
             let (summary, integrity) = Summary::read(&bytes).map_err(|e| e.to_string())?;
             let checks = self.known.check(&summary, &integrity);
             self.admit(&checks.trust, &checks.consistency)?;
-            bundle::summary(&summary, &origin(&checks.trust, summary.seal.as_ref()))
+            bundle::summary(&summary, &Origin::of(&checks.trust, summary.seal.as_ref()))
         };
         serde_json::to_vec(&bundle).map_err(|e| e.to_string())
     }
@@ -286,16 +286,6 @@ fn min(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Ut
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
-    }
-}
-
-fn origin<'a>(trust: &'a Trust, seal: Option<&'a crate::engine::summary::Seal>) -> Origin<'a> {
-    Origin {
-        kiosk: match trust {
-            Trust::Signed { kiosk } => Some(kiosk.as_str()),
-            _ => None,
-        },
-        seal,
     }
 }
 

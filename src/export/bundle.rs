@@ -50,6 +50,20 @@ pub struct Origin<'a> {
     pub seal: Option<&'a Seal>,
 }
 
+impl<'a> Origin<'a> {
+    /// The origin of a record read with `trust` and carrying `seal`: the kiosk is named only
+    /// when its signature is by a key the clinic lists.
+    pub fn of(trust: &'a super::Trust, seal: Option<&'a Seal>) -> Origin<'a> {
+        Origin {
+            kiosk: match trust {
+                super::Trust::Signed { kiosk } => Some(kiosk.as_str()),
+                _ => None,
+            },
+            seal,
+        }
+    }
+}
+
 /// The stable id stem of the resources made from a record with this digest.
 pub fn record_id(digest: &str) -> String {
     let hex: String = digest
