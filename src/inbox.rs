@@ -119,6 +119,9 @@ pub enum Review {
     Reviewed(ReviewMark),
     /// Marked reviewed, but the file's bytes are no longer those that were reviewed.
     ChangedSince(ReviewMark),
+    /// An alert record never marked itself, whose session's summary was reviewed (the mark
+    /// is the summary's): the clinician read the alert's answers in the summary.
+    WithSummary(ReviewMark),
 }
 
 impl Row {
@@ -140,7 +143,10 @@ impl Row {
     }
 
     pub fn is_reviewed(&self) -> bool {
-        matches!(self.review, Some(Review::Reviewed(_)))
+        matches!(
+            self.review,
+            Some(Review::Reviewed(_) | Review::WithSummary(_))
+        )
     }
 
     /// The identity answers shown in the list.
@@ -381,6 +387,21 @@ impl Inbox {
                     .iter()
                     .find(|(at, sha, _)| *at == a.started_at && *sha == a.questionnaire.sha256)
                     .map(|(_, _, p)| p.clone());
+            }
+        }
+        // An alert not marked itself is reviewed once its summary is.
+        let reviewed: HashMap<PathBuf, ReviewMark> = rows
+            .iter()
+            .filter_map(|r| match &r.review {
+                Some(Review::Reviewed(m)) => Some((r.path.clone(), m.clone())),
+                _ => None,
+            })
+            .collect();
+        for row in &mut rows {
+            if let (Record::Alert(a), None) = (&row.record, &row.review)
+                && let Some(m) = a.summary.as_ref().and_then(|p| reviewed.get(p))
+            {
+                row.review = Some(Review::WithSummary(m.clone()));
             }
         }
 

@@ -139,6 +139,9 @@ fn row_lines(row: &Row, urgent: bool) -> Vec<Line> {
         match &row.review {
             Some(Mark::Reviewed(m)) => format!("Reviewed by {} on {}", m.by, local(m.at)),
             Some(Mark::ChangedSince(m)) => format!("File changed since reviewed by {}", m.by),
+            Some(Mark::WithSummary(m)) => {
+                format!("Reviewed with its summary by {} on {}", m.by, local(m.at))
+            }
             None => "Not reviewed".to_owned(),
         },
         None,

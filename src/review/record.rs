@@ -155,6 +155,11 @@ fn summary_actions(ui: &mut egui::Ui, row: Option<&Row>) -> Option<RecordAction>
                 ui.colored_label(URGENT, text);
                 true
             }
+            Some(Mark::WithSummary(m)) => {
+                let text = format!("Reviewed with its summary by {} on {}", m.by, local(m.at));
+                ui.colored_label(OK, text);
+                false
+            }
             None => true,
         };
         if let Some(earlier) = row

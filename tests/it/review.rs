@@ -252,6 +252,49 @@ fn marking_reviewed_leaves_the_export_unchanged_and_notices_later_changes() {
     ));
 }
 
+/// Reviewing a summary reviews the alert its session raised: the alert's row no longer says
+/// "Not reviewed" (in the list and in the window) while the alert of a patient who walked away
+/// still does.
+#[test]
+fn an_alert_row_is_reviewed_once_its_summary_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = morning(dir.path());
+    let at = test_time() + Span::hours(2);
+    inbox::mark_reviewed(&m.urgent, "okafor", at).unwrap();
+    let mut inbox = Inbox::new(Some(dir.path().to_path_buf()));
+    inbox.scan();
+    match &row(&inbox, &m.urgent_alert).review {
+        Some(Review::WithSummary(mark)) => assert_eq!((mark.by.as_str(), mark.at), ("okafor", at)),
+        other => panic!("{other:?}"),
+    }
+    assert!(row(&inbox, &m.urgent_alert).is_reviewed());
+    assert_eq!(row(&inbox, &m.walked_away).review, None);
+
+    let mut h = window(dir.path());
+    wait_for(&mut h, "the rows", |app| app.rows().len() == 6);
+    let alert_rows: Vec<String> = h
+        .get_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.starts_with("Alert (summary received)"))
+        })
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    assert_eq!(alert_rows.len(), 1, "{alert_rows:?}");
+    assert!(
+        alert_rows[0].contains("Reviewed with its summary by okafor"),
+        "{}",
+        alert_rows[0]
+    );
+    let walked: Vec<String> = h
+        .get_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.starts_with("URGENT — alert, no summary"))
+        })
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    assert!(walked[0].ends_with("Not reviewed"), "{walked:?}");
+}
+
 #[test]
 fn a_rescan_reports_new_urgent_records_once() {
     let dir = tempfile::tempdir().unwrap();
