@@ -42,6 +42,17 @@ pub fn clear_target(ctx: &egui::Context) {
     ctx.data_mut(|d| d.remove::<Target>(slot()));
 }
 
+/// Where the numeric keypad stands, which decides its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stand {
+    /// Beside the answer (or on the PIN pad): three keys a row, like a telephone.
+    Beside,
+    /// Under the page, across the screen, when there is no room beside it: the digits in one
+    /// row and ".", Delete and "Hide keys" under them, so it takes two rows of the screen's
+    /// height instead of four — at large text the page keeps room for the question.
+    Under,
+}
+
 /// A key press.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Press {
@@ -96,7 +107,13 @@ const MAX_LETTER_WIDTH: f32 = 90.0;
 pub const KEYPAD_WIDTH: f32 = 3.0 * 90.0 + 2.0 * GAP;
 
 /// Draws the keys; returns the one pressed.
-pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<Press> {
+pub fn show(
+    ui: &mut egui::Ui,
+    keys: Keys,
+    stand: Stand,
+    shift: bool,
+    t: &Strings,
+) -> Option<Press> {
     let z = ui.ctx().zoom_factor().max(0.1);
     let (height, gap) = (KEY_HEIGHT / z, GAP / z);
     // Ten letter keys fill the width, up to a comfortable size.
@@ -144,6 +161,26 @@ pub fn show(ui: &mut egui::Ui, keys: Keys, shift: bool, t: &Strings) -> Option<P
                             pressed = Some(Press::Delete);
                         }
                         // At the far right, away from Space and the letters.
+                        if key(ui, t.hide_keys, letter * 2.2).clicked() {
+                            pressed = Some(Press::Hide);
+                        }
+                    });
+                }
+                Keys::Digits if stand == Stand::Under => {
+                    ui.horizontal(|ui| {
+                        for c in LETTER_ROWS[0].chars() {
+                            if key(ui, &c.to_string(), letter).clicked() {
+                                pressed = Some(Press::Char(c));
+                            }
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        if key(ui, ".", letter).clicked() {
+                            pressed = Some(Press::Char('.'));
+                        }
+                        if key(ui, t.delete, letter * 2.0).clicked() {
+                            pressed = Some(Press::Delete);
+                        }
                         if key(ui, t.hide_keys, letter * 2.2).clicked() {
                             pressed = Some(Press::Hide);
                         }

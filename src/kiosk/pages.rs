@@ -67,6 +67,10 @@ impl Kiosk {
             .frame(frame(ui))
             .show(ui, |ui| {
                 ui.set_max_width(1100.0_f32.min(ui.available_width()));
+                // Touch targets are the kiosk's size on screen at any text size: enlarged text
+                // makes a box or an option as tall as its text needs, not twice the target.
+                ui.spacing_mut().interact_size = Vec2::splat(theme::TARGET / z);
+                ui.spacing_mut().button_padding = Vec2::new(20.0 / z, 14.0 / z);
                 ui.push_id(generation, |ui| {
                     if patient_page {
                         self.draw_middle(ui, t, &lang, actions);
@@ -106,7 +110,7 @@ impl Kiosk {
         actions: &mut Vec<Action>,
     ) {
         match self.screen.clone() {
-            Screen::Intro => scrolling(ui, t, "intro", |ui| {
+            Screen::Intro => scrolling(ui, t, "intro", true, |ui| {
                 ui.heading(t.intro_title);
                 ui.add_space(12.0);
                 ui.label(RichText::new(t.intro_body).size(theme::QUESTION * 0.9));
@@ -117,7 +121,7 @@ impl Kiosk {
                     .as_ref()
                     .and_then(|q| q.safety_rule(rule))
                     .map_or("", |r| r.message.get(lang));
-                scrolling(ui, t, ("crisis", rule), |ui| {
+                scrolling(ui, t, ("crisis", rule), true, |ui| {
                     ui.add_space(12.0);
                     ui.label(RichText::new(message).size(theme::QUESTION));
                 });
@@ -238,16 +242,25 @@ fn broken(ui: &mut egui::Ui, diagnostics: &str, actions: &mut Vec<Action>) {
 /// The page in the middle: it scrolls (by dragging, too), and when it does not all fit, a
 /// line at its foot says there is more below.
 /// `page` names the page: each page has its own place in the scroll, so a new page starts at
-/// its top, not where the last one was left.
+/// its top, not where the last one was left. Without `cue` (while the letter keys are up, when
+/// at large text the page is hardly taller than the box being typed in) the line is left out
+/// and the room is the box's; it is back when the keys are put away.
 pub(super) fn scrolling(
     ui: &mut egui::Ui,
     t: &Strings,
     page: impl std::hash::Hash + std::fmt::Debug,
+    cue: bool,
     body: impl FnOnce(&mut egui::Ui),
 ) {
-    // The cue keeps its size on screen, so at 200 % it does not take the room of a box.
-    let size = theme::BODY / zoom(ui);
-    let cue = size * 1.6;
+    // The cue keeps its size on screen, so at 200 % it does not take the room of a box; it is
+    // a button too, for a patient who does not know that a page slides.
+    let z = zoom(ui);
+    let size = theme::BODY / z;
+    let room = if cue {
+        CUE_HEIGHT / z + ui.spacing().item_spacing.y
+    } else {
+        0.0
+    };
     // Where the page was slid to, kept by page rather than by egui's widget path: when the
     // keypad opens beside the answer the page is laid out anew, and it must not jump back to
     // its top and hide the box being typed in.
@@ -255,7 +268,10 @@ pub(super) fn scrolling(
     let offset = ui.ctx().data(|d| d.get_temp::<PageOffset>(kept));
     let mut area = ScrollArea::vertical()
         .id_salt(("page", page))
-        .max_height((ui.available_height() - cue).max(40.0))
+        // Never taller than the room between the bars (egui's default minimum of 64 points
+        // would run under the keys at 200 %).
+        .max_height((ui.available_height() - room).max(1.0))
+        .min_scrolled_height(0.0)
         .auto_shrink([false, true])
         .scroll_source(egui::scroll_area::ScrollSource::ALL);
     if let Some(PageOffset(y)) = offset {
@@ -264,17 +280,31 @@ pub(super) fn scrolling(
     let out = area.show(ui, body);
     let y = out.state.unclamped_offset().y;
     ui.ctx().data_mut(|d| d.insert_temp(kept, PageOffset(y)));
-    let hidden_below =
-        out.content_size.y - (out.state.clamped_offset().y + out.inner_rect.height());
-    if hidden_below > 1.0 {
-        ui.label(
-            RichText::new(t.more_below)
-                .size(size)
-                .color(egui::Color32::from_rgb(0, 70, 160))
-                .strong(),
-        );
+    let shown = out.inner_rect.height();
+    let hidden_below = out.content_size.y - (out.state.clamped_offset().y + shown);
+    if cue && hidden_below > 1.0 {
+        let text = RichText::new(t.more_below)
+            .size(size)
+            .color(egui::Color32::from_rgb(0, 70, 160))
+            .strong();
+        let button = egui::Button::new(text)
+            .frame(false)
+            .min_size(Vec2::new(ui.available_width(), CUE_HEIGHT / z));
+        let response = ui.add(button);
+        measure::note(ui, t.more_below, &response);
+        if response.clicked() {
+            // Most of a screen further, keeping a line of what was read in view.
+            let down = (shown * 0.8).min(hidden_below);
+            let to = out.state.clamped_offset().y + down;
+            ui.ctx().data_mut(|d| d.insert_temp(kept, PageOffset(to)));
+            ui.ctx().request_repaint();
+        }
     }
 }
+
+/// The height of the "More below" cue on screen, in pixels: a comfortable touch target that
+/// leaves the page its room.
+const CUE_HEIGHT: f32 = 48.0;
 
 /// How far a page is slid up, in points (see [`scrolling`]); forgotten with the patient.
 #[derive(Clone, Copy, Debug)]

@@ -6,7 +6,7 @@
 use eframe::egui::{self, Align, Layout, RichText};
 
 use super::draft::DraftKey;
-use super::keyboard::{self, Keys, Target};
+use super::keyboard::{self, Keys, Stand, Target};
 use super::pages::{nav, scrolling, toolbar, zoom};
 use super::strings::Strings;
 use super::widgets::Page;
@@ -40,23 +40,30 @@ impl Kiosk {
             Cursor::Item(idx) => {
                 let target = self.letters_or_keypad(ui.ctx(), idx);
                 let z = zoom(ui);
-                let keypad_beside =
-                    target.is_some_and(|k| k.keys == Keys::Digits) && keypad_fits_beside(ui);
+                let keypad_beside = target.as_ref().is_some_and(|k| k.keys == Keys::Digits)
+                    && keypad_fits_beside(ui);
                 if keypad_beside {
                     ui.horizontal_top(|ui| {
                         let keypad = keyboard::KEYPAD_WIDTH / z + 24.0 / z;
                         ui.vertical(|ui| {
                             ui.set_max_width(ui.available_width() - keypad);
-                            scrolling(ui, t, idx, |ui| self.draw_body(ui, idx, t, lang, actions));
+                            scrolling(ui, t, idx, true, |ui| {
+                                self.draw_body(ui, idx, t, lang, actions)
+                            });
                         });
                         ui.vertical(|ui| {
-                            if let Some(press) = keyboard::show(ui, Keys::Digits, false, t) {
+                            if let Some(press) =
+                                keyboard::show(ui, Keys::Digits, Stand::Beside, false, t)
+                            {
                                 actions.push(Action::Key(press));
                             }
                         });
                     });
                 } else {
-                    scrolling(ui, t, idx, |ui| self.draw_body(ui, idx, t, lang, actions));
+                    let letters = target.is_some_and(|k| k.keys == Keys::Letters);
+                    scrolling(ui, t, idx, !letters, |ui| {
+                        self.draw_body(ui, idx, t, lang, actions)
+                    });
                 }
             }
         }
@@ -196,7 +203,7 @@ impl Kiosk {
         let empty = self.drafts.get(&target.draft).is_none_or(String::is_empty);
         let shift = target.keys == Keys::Letters && (self.shift || empty);
         ui.with_layout(Layout::top_down(Align::Center), |ui| {
-            if let Some(press) = keyboard::show(ui, target.keys, shift, t) {
+            if let Some(press) = keyboard::show(ui, target.keys, Stand::Under, shift, t) {
                 actions.push(Action::Key(press));
             }
         });
@@ -214,12 +221,36 @@ pub(super) fn progress(
 ) {
     let q = session.questionnaire();
     let (answered, asked) = session.progress();
-    let section_title = match session.cursor() {
-        Cursor::Item(idx) => Some(q.section(q.item(idx).section).title.get(lang)),
+    let item = match session.cursor() {
+        Cursor::Item(idx) => Some((idx, q.item(idx))),
         _ => None,
     };
+    let section_title = item.map(|(_, item)| q.section(item.section).title.get(lang));
+    // While the letter keys are up they take most of the screen, and at large text the
+    // question has scrolled out of sight above the box: it stays readable here instead.
+    let typing = item.filter(|(idx, _)| {
+        keyboard::target(ui.ctx()).is_some_and(|k| k.keys == Keys::Letters && k.draft.item == *idx)
+    });
     toolbar(ui, t, actions, |ui| {
         let z = zoom(ui);
+        if let Some((_, item)) = typing {
+            let colour = ui.visuals().strong_text_color();
+            let mut job = egui::text::LayoutJob::single_section(
+                item.text.get(lang).to_owned(),
+                egui::TextFormat::simple(egui::FontId::proportional(theme::QUESTION / z), colour),
+            );
+            job.wrap = egui::text::TextWrapping {
+                max_width: ui.available_width(),
+                max_rows: 2,
+                break_anywhere: false,
+                overflow_character: Some('…'),
+            };
+            // Painted, not a label: a screen reader already reads the question on the page.
+            let galley = ui.painter().layout_job(job);
+            let (rect, _) = ui.allocate_exact_size(galley.size(), egui::Sense::hover());
+            ui.painter().galley(rect.min, galley, colour);
+            return;
+        }
         if let Some(title) = section_title {
             ui.label(RichText::new(title).size(theme::BODY / z).strong());
         }
@@ -263,10 +294,13 @@ fn scroll_focus_into_view(ui: &mut egui::Ui) {
     if ui.ctx().data(|d| d.get_temp::<(egui::Id, i32)>(marker)) == Some(now) {
         return;
     }
-    if let Some(r) = ui.ctx().read_response(focused)
-        && (r.rect.bottom() > clip.bottom() + 0.5 || r.rect.top() < clip.top() - 0.5)
-    {
+    let Some(r) = ui.ctx().read_response(focused) else {
+        return;
+    };
+    // Looked at once, whether or not it had to move: a box that was in view when tapped is
+    // not pulled back when the patient then slides the page to another.
+    ui.ctx().data_mut(|d| d.insert_temp(marker, now));
+    if r.rect.bottom() > clip.bottom() + 0.5 || r.rect.top() < clip.top() - 0.5 {
         ui.scroll_to_rect(r.rect, Some(Align::Max));
-        ui.ctx().data_mut(|d| d.insert_temp(marker, now));
     }
 }

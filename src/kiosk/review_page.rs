@@ -23,7 +23,7 @@ impl Kiosk {
         let Some(session) = &self.session else { return };
         let q = session.questionnaire();
         let locale = self.settings.locale;
-        scrolling(ui, t, "review", |ui| {
+        scrolling(ui, t, "review", true, |ui| {
             ui.heading(t.review_title);
             ui.label(t.review_body);
             let mut last_section: Option<SectionIdx> = None;

@@ -107,7 +107,13 @@ pub(super) fn pin_pad(
     ui.label(RichText::new("*".repeat(pin.len()) + " ").size(theme::HEADING));
     ui.add_space(12.0);
     ui.add_enabled_ui(locked.is_none(), |ui| {
-        if let Some(press) = keyboard::show(ui, keyboard::Keys::Digits, false, t) {
+        if let Some(press) = keyboard::show(
+            ui,
+            keyboard::Keys::Digits,
+            keyboard::Stand::Beside,
+            false,
+            t,
+        ) {
             actions.push(Action::PinKey(press));
         }
     });

@@ -395,8 +395,11 @@ fn text_box(
     max_len: u32,
     label: egui::Id,
 ) {
+    // While the letter keys are up the page is short: the box starts at one line (it still
+    // grows with what is typed), so it fits above the keys at any text size.
+    let typing = keyboard::target(ui.ctx()).is_some_and(|t| t.draft == key);
     let edit_box = if multiline {
-        egui::TextEdit::multiline(text).desired_rows(4)
+        egui::TextEdit::multiline(text).desired_rows(if typing { 1 } else { 4 })
     } else {
         egui::TextEdit::singleline(text)
     };

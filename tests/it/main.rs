@@ -12,6 +12,7 @@ mod faults;
 mod fhir_server;
 mod hostile;
 mod kiosk;
+mod layout;
 mod privacy;
 mod properties;
 mod review;

@@ -102,7 +102,7 @@ fn scroll_to_box(h: &mut Harness<'_, Kiosk>, n: usize) {
 
 /// A session of the shipped questionnaire in which `idx` is asked: the first answers fixture
 /// that shows it, with its own answer cleared.
-fn session_showing(q: &Arc<Questionnaire>, idx: ItemIdx, lang: &str) -> Option<Session> {
+pub(crate) fn session_showing(q: &Arc<Questionnaire>, idx: ItemIdx, lang: &str) -> Option<Session> {
     let dir = repo("tests/fixtures/answers");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -21,6 +21,9 @@ use crate::scenario::{load, test_time};
 
 const SCREEN: (f32, f32) = (1024.0, 768.0);
 
+/// The cue at the foot of a page that does not all fit, which is also a button.
+const MORE_BELOW: &str = "More below — tap here, or slide the page up";
+
 /// Kills the processes it holds when the test ends, however it ends.
 struct Running(Vec<Child>);
 
@@ -82,30 +85,40 @@ impl Window {
             .collect()
     }
 
-    /// The first place named `name`, sliding the page to find it as a patient does: up first,
-    /// and down once the page will go no further.
-    fn find(&self, name: &str) -> Place {
+    /// The first place named `name`, looking further down the page as a patient does: by
+    /// tapping "More below" while the page offers it, then sliding back towards its top.
+    fn find(&mut self, name: &str) -> Place {
         let deadline = Instant::now() + Duration::from_secs(20);
-        let mut up = true;
+        let mut down = true;
         loop {
             let places = self.places();
-            let all: Vec<&Place> = places.iter().filter(|p| p.name == name).collect();
-            if let Some(p) = all.first() {
-                return (*p).clone();
+            if let Some(p) = places.iter().find(|p| p.name == name) {
+                return p.clone();
             }
             if Instant::now() >= deadline {
                 self.shot("never-appeared");
                 panic!("`{name}` never appeared: {:?}", self.names());
             }
-            self.slide(up);
-            let moved = self
-                .places()
-                .iter()
-                .map(|p| (p.y, &p.name))
-                .collect::<Vec<_>>()
-                != places.iter().map(|p| (p.y, &p.name)).collect::<Vec<_>>();
-            if !moved {
-                up = !up;
+            let more = places.iter().find(|p| p.name == MORE_BELOW).cloned();
+            match more {
+                Some(more) if down => {
+                    self.tap_place(&more);
+                    self.settle();
+                }
+                _ => {
+                    down = false;
+                    self.slide(false);
+                    let moved = self
+                        .places()
+                        .iter()
+                        .map(|p| (p.y, &p.name))
+                        .collect::<Vec<_>>()
+                        != places.iter().map(|p| (p.y, &p.name)).collect::<Vec<_>>();
+                    if !moved {
+                        // At the top: down again (the page may have changed meanwhile).
+                        down = true;
+                    }
+                }
             }
         }
     }
@@ -229,7 +242,7 @@ impl Window {
 
     /// The first place named `name` under the one named `anchor` (an entry's question, so
     /// "No" is that question's, not the next one's), sliding the page to bring them in view.
-    fn find_below(&self, anchor: &str, name: &str) -> Place {
+    fn find_below(&mut self, anchor: &str, name: &str) -> Place {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let a = self.find(anchor);
