@@ -291,7 +291,14 @@ fn scroll_focus_into_view(ui: &mut egui::Ui) {
         return;
     };
     let now = (focused, clip.height().round() as i32);
-    if ui.ctx().data(|d| d.get_temp::<(egui::Id, i32)>(marker)) == Some(now) {
+    let before = ui.ctx().data(|d| d.get_temp::<(egui::Id, i32)>(marker));
+    // Only a newly focused box, or a page that got shorter (the keys came up), is looked at:
+    // a page that grows (the keys went away, "More below" came or went) is the patient's to
+    // slide.
+    if before.is_some_and(|(id, height)| id == focused && now.1 >= height) {
+        if before != Some(now) {
+            ui.ctx().data_mut(|d| d.insert_temp(marker, now));
+        }
         return;
     }
     let Some(r) = ui.ctx().read_response(focused) else {
