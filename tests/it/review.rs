@@ -272,27 +272,22 @@ fn an_alert_row_is_reviewed_once_its_summary_is() {
 
     let mut h = window(dir.path());
     wait_for(&mut h, "the rows", |app| app.rows().len() == 6);
-    let alert_rows: Vec<String> = h
-        .get_all_by(|n| {
-            n.label()
-                .is_some_and(|l| l.starts_with("Alert (summary received)"))
-        })
-        .map(|n| n.accesskit_node().label().unwrap_or_default())
-        .collect();
+    let alert_rows = rows_starting(&h, "Alert (summary received)");
     assert_eq!(alert_rows.len(), 1, "{alert_rows:?}");
     assert!(
         alert_rows[0].contains("Reviewed with its summary by okafor"),
         "{}",
         alert_rows[0]
     );
-    let walked: Vec<String> = h
-        .get_all_by(|n| {
-            n.label()
-                .is_some_and(|l| l.starts_with("URGENT — alert, no summary"))
-        })
-        .map(|n| n.accesskit_node().label().unwrap_or_default())
-        .collect();
+    let walked = rows_starting(&h, "URGENT — alert, no summary");
     assert!(walked[0].ends_with("Not reviewed"), "{walked:?}");
+}
+
+/// The accessible names of the inbox rows that start with `start`.
+fn rows_starting(h: &Harness<'_, ReviewApp>, start: &str) -> Vec<String> {
+    h.get_all_by(|n| n.label().is_some_and(|l| l.starts_with(start)))
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect()
 }
 
 #[test]
