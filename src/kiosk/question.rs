@@ -280,30 +280,37 @@ pub(super) fn progress(
 
 /// When the keyboard takes the lower part of the screen, a box cut by the edge of the page is
 /// scrolled fully into view (once: a box in view is left alone, so this schedules nothing while
-/// idle).
+/// idle); a box that grows as the patient types (a new line) is scrolled so its last line, where
+/// the typing is, stays in view.
 fn scroll_focus_into_view(ui: &mut egui::Ui) {
-    // The box last brought into view, and the page's height then: a patient who then slides
-    // the page to read the question is not pulled back, but when the keys appear and the page
-    // gets shorter, the box is brought into view again.
+    // The box last brought into view, the page's height then and the box's: a patient who
+    // then slides the page to read the question is not pulled back, but when the keys appear
+    // and the page gets shorter, or the box gets taller, the box is brought into view again.
     let marker = egui::Id::NULL.with("prescreen-scrolled-for");
     let clip = ui.clip_rect();
     let Some(focused) = ui.ctx().memory(|m| m.focused()) else {
         return;
     };
-    let now = (focused, clip.height().round() as i32);
-    let before = ui.ctx().data(|d| d.get_temp::<(egui::Id, i32)>(marker));
-    // Only a newly focused box, or a page that got shorter (the keys came up), is looked at:
-    // a page that grows (the keys went away, "More below" came or went) is the patient's to
-    // slide.
-    if before.is_some_and(|(id, height)| id == focused && now.1 >= height) {
+    let Some(r) = ui.ctx().read_response(focused) else {
+        return;
+    };
+    let now = (
+        focused,
+        clip.height().round() as i32,
+        r.rect.height().round() as i32,
+    );
+    let before = ui
+        .ctx()
+        .data(|d| d.get_temp::<(egui::Id, i32, i32)>(marker));
+    // Only a newly focused box, a page that got shorter (the keys came up) or a box that got
+    // taller is looked at: a page that grows (the keys went away, "More below" came or went)
+    // is the patient's to slide.
+    if before.is_some_and(|(id, page, boxed)| id == focused && now.1 >= page && now.2 <= boxed) {
         if before != Some(now) {
             ui.ctx().data_mut(|d| d.insert_temp(marker, now));
         }
         return;
     }
-    let Some(r) = ui.ctx().read_response(focused) else {
-        return;
-    };
     // Looked at once, whether or not it had to move: a box that was in view when tapped is
     // not pulled back when the patient then slides the page to another.
     ui.ctx().data_mut(|d| d.insert_temp(marker, now));

@@ -265,3 +265,57 @@ fn every_page_fits_every_text_size_on_1280_by_800_in_english() {
 fn every_page_fits_every_text_size_on_1280_by_800_in_spanish() {
     every_page_fits("es", SCREENS[1]);
 }
+
+/// A long answer typed on the keys stays in sight: as the box grows a line, the page follows,
+/// so the line being typed is never under the keys (1024 × 768, at 100 % and at 200 %).
+#[test]
+fn a_long_answer_stays_in_sight_above_the_keys_as_it_is_typed() {
+    let q = load(KETAMINE);
+    let t = strings("en");
+    let idx = q.find("other_meds").unwrap();
+    let the_box = |h: &Harness<'_, Kiosk>| {
+        h.query_all_by(|n| is_box(n.role()) && n.bounding_box().is_some())
+            .next()
+            .unwrap()
+            .rect()
+    };
+    for step in [0, ZOOMS.len() - 1] {
+        let (mut h, _dir) = kiosk_at(&q, "en", SCREENS[0], step, false);
+        let mut s = session_showing(&q, idx, "en").unwrap();
+        s.jump(idx).unwrap();
+        h.state_mut().open(s);
+        h.run();
+        h.query_all_by(|n| is_box(n.role())).next().unwrap().click();
+        h.run();
+        let first = the_box(&h);
+        let words = "Clonazepam at night oxycodone when needed sertraline every morning \
+                     lisinopril each evening vitamin d daily";
+        for (n, word) in words.split(' ').enumerate() {
+            if n > 0 {
+                click(&mut h, t.space);
+            }
+            for c in word.chars() {
+                let key = c.to_string();
+                match h.query_by_label(&key) {
+                    Some(_) => click(&mut h, &key),
+                    None => click(&mut h, &c.to_uppercase().to_string()),
+                }
+            }
+            let r = the_box(&h);
+            // The keys' top row, the digits.
+            let keys_top = h
+                .query_all_by(|n| n.label().is_some_and(|l| l == "1") && n.bounding_box().is_some())
+                .map(|n| n.rect().min.y)
+                .fold(f32::INFINITY, f32::min);
+            assert!(
+                r.max.y <= keys_top + 0.5,
+                "at step {step}, after `{word}` the box ends at {} under the keys at {keys_top}",
+                r.max.y
+            );
+        }
+        assert!(
+            the_box(&h).height() > first.height() + 10.0,
+            "at step {step} the answer never took a second line, so nothing was tested"
+        );
+    }
+}
