@@ -18,7 +18,9 @@ impl ReviewApp {
             .iter()
             .filter(|r| r.is_urgent() && !r.is_reviewed())
             .count();
-        ui.label(RichText::new(format!("Inbox: {} records", self.rows.len())).strong());
+        let n = self.rows.len();
+        let records = if n == 1 { "record" } else { "records" };
+        ui.label(RichText::new(format!("Inbox: {n} {records}")).strong());
         if urgent > 0 {
             ui.colored_label(URGENT, format!("{urgent} urgent, not yet reviewed"));
         }

@@ -39,7 +39,7 @@ use crate::engine::Clock;
 use crate::inbox::{self, Inbox, Known, Row};
 use crate::storage::crypto::Identities;
 use crate::storage::names;
-use crate::ui::theme;
+use crate::ui::{measure, theme};
 use record::Opened;
 use scanner::{Command, Event, spawn_scanner};
 
@@ -71,6 +71,9 @@ pub struct ReviewApp {
     bell: bool,
     /// Times the window asked the window system for attention (for tests).
     attention_requests: usize,
+    /// Whether the window's request for attention stands (the taskbar flashes): from a new or
+    /// overdue alert until nothing is pending.
+    asking_attention: bool,
     /// The outcome of the last action (marking, saving), shown under the toolbar.
     status: Option<(bool, String)>,
     clock: Arc<dyn Clock>,
@@ -124,6 +127,7 @@ impl ReviewApp {
             os_user: audit::os_user(),
             bell: true,
             attention_requests: 0,
+            asking_attention: false,
             status: None,
             clock,
             identities,
@@ -169,13 +173,20 @@ impl ReviewApp {
         self.attention_requests
     }
 
-    /// Asks the window system to flash or raise the window, and rings the bell.
+    /// Whether the window's request for the window system's attention stands.
+    pub fn asking_attention(&self) -> bool {
+        self.asking_attention
+    }
+
+    /// Asks the window system to flash or raise the window, and rings the bell. The request
+    /// stands until nothing is pending.
     fn demand_attention(&mut self) {
         self.ctx
             .send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                 egui::UserAttentionType::Critical,
             ));
         self.attention_requests += 1;
+        self.asking_attention = true;
         if self.bell {
             alerts::ring_bell();
         }
@@ -187,6 +198,14 @@ impl ReviewApp {
         self.banner = alerts::pending(&self.rows, &self.acks);
         self.overdue_asked
             .retain(|p| self.banner.iter().any(|b| &b.path == p));
+        // Nothing waits any more: the taskbar stops flashing.
+        if self.banner.is_empty() && self.asking_attention {
+            self.ctx
+                .send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                    egui::UserAttentionType::Reset,
+                ));
+            self.asking_attention = false;
+        }
     }
 
     /// Records that a person saw the alert at `path`.
@@ -451,10 +470,14 @@ impl ReviewApp {
                                 );
                             }
                             ui.label(RichText::new(line).color(Color32::WHITE).strong());
-                            if ui.button("Open").clicked() {
+                            let opens = ui.button("Open");
+                            measure::note(ui, "Open", &opens);
+                            if opens.clicked() {
                                 open = Some(p.path.clone());
                             }
-                            if ui.button("Acknowledge").clicked() {
+                            let acknowledges = ui.button("Acknowledge");
+                            measure::note(ui, "Acknowledge", &acknowledges);
+                            if acknowledges.clicked() {
                                 acknowledge = Some(p.path.clone());
                             }
                         });
@@ -630,7 +653,7 @@ pub fn run(
             install_theme(&cc.egui_ctx);
             let mut app = ReviewApp::new(&cc.egui_ctx, path, known, identities, clock);
             app.set_overdue_minutes(overdue_minutes);
-            Ok(Box::new(app))
+            Ok(measure::from_env(app))
         }),
     )
 }

@@ -570,7 +570,9 @@ fn a_new_alert_asks_for_attention_and_waits_for_a_person_to_acknowledge_it() {
         1,
         "asked the window system once"
     );
+    assert!(h.state().asking_attention());
     h.get_by_label_contains("Urgent alert waiting for a person");
+    h.get_by_label("Inbox: 1 record");
     assert!(h.query_by_label_contains("OVERDUE").is_none());
 
     // Opening the record is not acknowledging it; frames pass and the banner stays.
@@ -590,6 +592,7 @@ fn a_new_alert_asks_for_attention_and_waits_for_a_person_to_acknowledge_it() {
     let before = std::fs::read(&path).unwrap();
     h.get_by_label("Acknowledge").click();
     wait_for(&mut h, "the acknowledgement", |a| a.banner().is_empty());
+    assert!(!h.state().asking_attention(), "the request is withdrawn");
     assert_eq!(
         std::fs::read(&path).unwrap(),
         before,
