@@ -14,13 +14,17 @@ use std::time::{Duration, Instant};
 use prescreen::engine::answers_file::AnswersFile;
 use prescreen::engine::model::{Item, Kind};
 use prescreen::engine::summary::{Status, Summary};
-use prescreen::engine::{Answer, Cursor, FixedClock, Questionnaire, Session};
+use prescreen::engine::{Answer, Cursor, FixedClock, Questionnaire, Session, UrgentAlert};
+use prescreen::storage::{self, names};
 
 use crate::repo;
 use crate::scenario::{load, test_time};
 
 /// The cue at the foot of a page that does not all fit, which is also a button.
 const MORE_BELOW: &str = "More below — tap here, or slide the page up";
+
+/// On a page reached with "Change" from the review page.
+const BACK_TO_ANSWERS: &str = "Back to my answers";
 
 /// Kills the processes it holds when the test ends, however it ends.
 struct Running(Vec<Child>);
@@ -136,6 +140,46 @@ impl Window {
             .arg(&out)
             .env("DISPLAY", &self.display)
             .status();
+    }
+
+    /// The X window id of the top-level window whose title contains `title`.
+    fn window_id(&self, title: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let out = Command::new("xdotool")
+                .args(["search", "--name", title])
+                .env("DISPLAY", &self.display)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            if let Some(id) = text.lines().last().filter(|l| !l.trim().is_empty()) {
+                return id.trim().to_owned();
+            }
+            assert!(Instant::now() < deadline, "no window titled `{title}`");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Whether `window` asks for the user's attention: the urgency hint of its `WM_HINTS`.
+    fn urgent(&self, window: &str) -> bool {
+        let out = Command::new("xprop")
+            .args(["-id", window, "WM_HINTS"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains("urgency hint bit is set")
+    }
+
+    /// Waits up to 20 s for `done`, failing with a screenshot and `what`.
+    fn until(&self, what: &str, done: impl Fn(&Self) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(self) {
+            if Instant::now() >= deadline {
+                self.shot("never-happened");
+                panic!("{what} never happened: {:?}", self.names());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn names(&self) -> Vec<String> {
@@ -460,6 +504,28 @@ fn enter(
     }
 }
 
+/// "Change" on the review page, as a patient who spots a wrong answer: TMS was "No", and
+/// "Yes" reveals how much it helped. "Back to my answers" asks that question first, then the
+/// review page returns.
+fn change_from_review(w: &mut Window, q: &Questionnaire, mirror: &mut Session, tag: &str) {
+    let yes = q.answer_labels.yes.get("en");
+    let tms = q.find("tms").unwrap();
+    w.go(&format!("Change: {}", q.item(tms).text.get("en")));
+    w.find(BACK_TO_ANSWERS);
+    w.shot(&format!("{tag}-change"));
+    w.tap(yes);
+    mirror.set(tms, Answer::Yes).unwrap();
+    w.go(BACK_TO_ANSWERS);
+    // The question the change revealed, before the review page.
+    let helped = q.find("tms_helped").unwrap();
+    w.tap("A little");
+    mirror
+        .set(helped, Answer::Choice("a_little".into()))
+        .unwrap();
+    w.go(BACK_TO_ANSWERS);
+    w.find("Submit my answers");
+}
+
 fn answered(status: &Status) -> Option<Answer> {
     match status {
         Status::Answered { answer, .. } => Some(answer.clone()),
@@ -480,7 +546,8 @@ fn binary() -> PathBuf {
     }
 }
 
-fn start(tmp: &Path, display: &str, screen: (f32, f32)) -> (Running, Window) {
+/// Xvfb and the kiosk window manager on `display`.
+fn start_display(display: &str, screen: (f32, f32)) -> Running {
     let mut running = Running(Vec::new());
     let size = format!("{}x{}x24", screen.0, screen.1);
     let xvfb = Command::new("Xvfb")
@@ -505,13 +572,22 @@ fn start(tmp: &Path, display: &str, screen: (f32, f32)) -> (Running, Window) {
         .unwrap();
     running.0.push(wm);
     std::thread::sleep(Duration::from_millis(300));
-    let outbox = tmp.join("outbox");
-    std::fs::create_dir_all(&outbox).unwrap();
+    running
+}
+
+/// The release binary run with `args` on `display`, measured (widget places and frames in
+/// files under `tmp`), with its own configuration and data folders.
+fn start_app(
+    running: &mut Running,
+    tmp: &Path,
+    display: &str,
+    screen: (f32, f32),
+    args: &[&std::ffi::OsStr],
+) -> Window {
     let rects = tmp.join("rects.txt");
     let frames = tmp.join("frames.txt");
     let app = Command::new(binary())
-        .arg("--outbox")
-        .arg(&outbox)
+        .args(args)
         .env("DISPLAY", display)
         .env("PRESCREEN_WIDGET_RECTS_FILE", &rects)
         .env("PRESCREEN_FRAME_COUNT_FILE", &frames)
@@ -523,14 +599,44 @@ fn start(tmp: &Path, display: &str, screen: (f32, f32)) -> (Running, Window) {
         .spawn()
         .unwrap();
     running.0.push(app);
-    let window = Window {
+    Window {
         display: display.to_owned(),
         screen,
         rects,
         frames,
         taps: 0,
-    };
-    (running, window)
+    }
+}
+
+/// The kiosk, writing into `tmp/outbox`.
+fn start(tmp: &Path, display: &str, screen: (f32, f32)) -> (Running, Window) {
+    let mut running = start_display(display, screen);
+    let outbox = tmp.join("outbox");
+    std::fs::create_dir_all(&outbox).unwrap();
+    let w = start_app(
+        &mut running,
+        tmp,
+        display,
+        screen,
+        &["--outbox".as_ref(), outbox.as_os_str()],
+    );
+    (running, w)
+}
+
+/// Whether this machine has what a real-window test needs; without it the test says so and
+/// passes, unless `PRESCREEN_E2E_REQUIRED=1` (as in CI) makes that a failure.
+fn can_run() -> bool {
+    let required = std::env::var_os("PRESCREEN_E2E_REQUIRED").is_some_and(|v| v == "1");
+    let missing: Vec<&str> = ["Xvfb", "matchbox-window-manager", "xdotool", "xprop"]
+        .into_iter()
+        .filter(|t| !have(t))
+        .collect();
+    if !missing.is_empty() {
+        assert!(!required, "the real-window test needs {missing:?}");
+        eprintln!("skipped: the real-window test needs {missing:?} (.ci/run installs them)");
+        return false;
+    }
+    true
 }
 
 /// One real window at a time: two walks tapping at once on a 2-core machine would each wait
@@ -554,14 +660,7 @@ fn a_patient_with_the_text_at_200_percent_walks_it_on_1280_by_800() {
 /// Walks the shipped questionnaire on `screen` after tapping A+ `bigger` times, on an X
 /// display numbered from `display_base`.
 fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
-    let required = std::env::var_os("PRESCREEN_E2E_REQUIRED").is_some_and(|v| v == "1");
-    let missing: Vec<&str> = ["Xvfb", "matchbox-window-manager", "xdotool"]
-        .into_iter()
-        .filter(|t| !have(t))
-        .collect();
-    if !missing.is_empty() {
-        assert!(!required, "the real-window test needs {missing:?}");
-        eprintln!("skipped: the real-window test needs {missing:?} (.ci/run installs them)");
+    if !can_run() {
         return;
     }
     let _one = ONE_WINDOW
@@ -583,7 +682,8 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
     for _ in 0..bigger {
         w.tap("Bigger text");
     }
-    w.shot(&format!("intro-{}x{}-{bigger}", screen.0, screen.1));
+    let tag = format!("{}x{}-{bigger}", screen.0, screen.1);
+    w.shot(&format!("{tag}-00-intro"));
     w.go("Begin");
     mirror.forward().unwrap();
     let mut pages = 0;
@@ -599,6 +699,7 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
         if let Some((_, a)) = answers.iter().find(|(id, _)| *id == item.id) {
             let mut boxes = 0;
             enter(&mut w, &q, item, a, &mut boxes, None);
+            w.shot(&format!("{tag}-{pages:02}-{}", item.id));
             let alerts = mirror.set(idx, a.clone()).unwrap();
             if !alerts.is_empty() {
                 std::thread::sleep(Duration::from_secs(4));
@@ -608,6 +709,8 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
         w.go("Next");
         mirror.forward().unwrap();
     }
+    w.shot(&format!("{tag}-review"));
+    change_from_review(&mut w, &q, &mut mirror, &tag);
     w.go("Submit my answers");
     let outbox = tmp.path().join("outbox");
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -652,4 +755,68 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
         began.elapsed().as_secs_f32()
     );
     assert!(pages >= 60, "{pages} pages");
+}
+
+/// The desk: an urgent alert written into the folder the review window watches makes the
+/// window ask the window system for attention (X11's urgency hint, which a taskbar flashes)
+/// and shows a banner that stays; tapping "Acknowledge" records who and when beside the
+/// alert, leaves the alert unchanged, takes the banner away and withdraws the request.
+#[test]
+fn an_alert_asks_the_desk_for_attention_until_a_person_acknowledges_it() {
+    if !can_run() {
+        return;
+    }
+    let _one = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let display = format!(":{}", 130 + std::process::id() % 40);
+    let screen = (1280.0, 800.0);
+    let mut running = start_display(&display, screen);
+    let mut w = start_app(
+        &mut running,
+        tmp.path(),
+        &display,
+        screen,
+        &[
+            "review".as_ref(),
+            inbox.as_os_str(),
+            "--overdue-minutes".as_ref(),
+            "100000".as_ref(),
+        ],
+    );
+    let window = w.window_id("clinician review");
+    w.wait_for_frame(0);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!w.urgent(&window), "an empty inbox asks for nothing");
+    assert!(!w.names().iter().any(|n| n == "Acknowledge"));
+
+    let s = crate::review::session("self_harm", 20);
+    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
+    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
+    storage::write_atomic(&inbox, &name, alert.as_bytes()).unwrap();
+    let path = inbox.join(&name);
+
+    w.until("the attention request", |w| w.urgent(&window));
+    // The banner waits for a person: it is still there, and still asking, a while later.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(w.urgent(&window), "the request stands until acknowledged");
+    w.shot("desk-alert");
+    w.tap("Acknowledge");
+
+    let ack = inbox.join("acknowledged").join(format!("{name}.ack.ron"));
+    w.until("the acknowledgement beside the alert", |_| ack.is_file());
+    w.until("the request withdrawn", |w| !w.urgent(&window));
+    assert!(!w.names().iter().any(|n| n == "Acknowledge"), "banner gone");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        alert,
+        "alert unchanged"
+    );
+    let recorded = prescreen::review::alerts::read_ack(&path).expect("a readable record");
+    assert_eq!(recorded.file, name);
+    assert_eq!(recorded.os_user, prescreen::audit::os_user());
+    w.shot("desk-acknowledged");
 }
