@@ -152,6 +152,9 @@ pub struct Kiosk {
     /// What was on screen at the end of the last frame, and since when (egui time).
     view: View,
     view_since: f64,
+    /// Counts arrivals on a page or screen: a page the patient comes back to (Back, or
+    /// "Change" on the review page) opens at its top, showing its question again.
+    arrivals: u64,
     /// egui time the latest press (mouse button or touch) began.
     press_at: f64,
 }
@@ -206,6 +209,7 @@ impl Kiosk {
                 overlay: false,
             },
             view_since: 0.0,
+            arrivals: 0,
             press_at: f64::NEG_INFINITY,
         }
     }
@@ -342,6 +346,9 @@ impl Kiosk {
             overlay: self.idle_warning.is_some(),
         };
         if view != self.view {
+            if (&view.screen, &view.cursor) != (&self.view.screen, &self.view.cursor) {
+                self.arrivals += 1;
+            }
             self.view = view;
             self.view_since = now;
         }

@@ -47,7 +47,7 @@ impl Kiosk {
                         let keypad = keyboard::KEYPAD_WIDTH / z + 24.0 / z;
                         ui.vertical(|ui| {
                             ui.set_max_width(ui.available_width() - keypad);
-                            scrolling(ui, t, idx, true, |ui| {
+                            scrolling(ui, t, (idx, self.arrivals), true, |ui| {
                                 self.draw_body(ui, idx, t, lang, actions)
                             });
                         });
@@ -61,7 +61,7 @@ impl Kiosk {
                     });
                 } else {
                     let letters = target.is_some_and(|k| k.keys == Keys::Letters);
-                    scrolling(ui, t, idx, !letters, |ui| {
+                    scrolling(ui, t, (idx, self.arrivals), !letters, |ui| {
                         self.draw_body(ui, idx, t, lang, actions)
                     });
                 }

@@ -319,3 +319,57 @@ fn a_long_answer_stays_in_sight_above_the_keys_as_it_is_typed() {
         );
     }
 }
+
+/// A page the patient comes back to opens at its top, with its question in sight, not slid to
+/// where it was left: by Back, and by "Change" on the review page (200 % on 1024 × 768, where
+/// the answers of a yes/no question need the page slid up).
+#[test]
+fn a_page_come_back_to_opens_at_its_question() {
+    let q = load(KETAMINE);
+    let t = strings("en");
+    let idx = q.find("tms").unwrap();
+    let question = q.item(idx).text.get("en").to_owned();
+    let question_in_sight = |h: &Harness<'_, Kiosk>| {
+        let top = h.get_by_label(t.bigger_text).rect().max.y;
+        h.query_all_by(|n| {
+            n.role() == Role::Label
+                && n.bounding_box().is_some()
+                && n.value().is_some_and(|v| v == question)
+        })
+        .any(|n| n.rect().min.y >= top - 0.5)
+    };
+    let (mut h, _dir) = kiosk_at(&q, "en", SCREENS[0], ZOOMS.len() - 1, false);
+    let mut s = session_showing(&q, idx, "en").unwrap();
+    s.jump(idx).unwrap();
+    h.state_mut().open(s);
+    h.run();
+    assert!(question_in_sight(&h), "the page opens at its question");
+    h.get_by_label(q.answer_labels.not_sure.get("en"))
+        .scroll_to_me();
+    h.run();
+    click(&mut h, q.answer_labels.no.get("en"));
+    assert!(
+        !question_in_sight(&h),
+        "the page was slid up to the answers"
+    );
+    click(&mut h, t.next);
+    click(&mut h, t.back);
+    assert!(question_in_sight(&h), "back on the page by Back");
+
+    // The same page again from the review page.
+    h.get_by_label(q.answer_labels.not_sure.get("en"))
+        .scroll_to_me();
+    h.run();
+    h.state_mut().session_mut().unwrap().review();
+    h.run();
+    let change = format!("{}: {question}", t.change);
+    let is_row = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with(&change))
+    };
+    h.get_by(is_row).scroll_to_me();
+    h.run();
+    h.get_by(is_row).click();
+    h.run();
+    h.run();
+    assert!(question_in_sight(&h), "back on the page by Change");
+}
