@@ -44,6 +44,20 @@ pub struct Acknowledgement {
     pub at: DateTime<Utc>,
 }
 
+/// How long an alert has waited, as a person at the desk reads it: minutes, then hours and
+/// minutes, then days.
+pub fn waited(span: Duration) -> String {
+    let minutes = span.num_minutes().max(0);
+    match minutes {
+        0..60 => format!("{minutes} min"),
+        60..1440 => format!("{} h {} min", minutes / 60, minutes % 60),
+        _ => match minutes / 1440 {
+            1 => "1 day".to_owned(),
+            days => format!("{days} days"),
+        },
+    }
+}
+
 /// Where the acknowledgement of `export` lives.
 pub fn ack_path(export: &Path) -> Option<PathBuf> {
     let name = export.file_name()?.to_str()?;
@@ -156,5 +170,28 @@ pub fn ring_bell() {
     if err.is_terminal() {
         let _ = err.write_all(b"\x07");
         let _ = err.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_reads_in_minutes_then_hours_then_days() {
+        let cases = [
+            (-3, "0 min"),
+            (0, "0 min"),
+            (59, "59 min"),
+            (60, "1 h 0 min"),
+            (125, "2 h 5 min"),
+            (1439, "23 h 59 min"),
+            (1440, "1 day"),
+            (2879, "1 day"),
+            (16038, "11 days"),
+        ];
+        for (minutes, shown) in cases {
+            assert_eq!(waited(Duration::minutes(minutes)), shown, "{minutes} min");
+        }
     }
 }

@@ -454,15 +454,19 @@ impl ReviewApp {
                     }
                     for p in self.banner.iter().take(SHOWN) {
                         ui.horizontal_wrapped(|ui| {
-                            let waited = (now - p.since).num_minutes().max(0);
+                            let waited = alerts::waited(now - p.since);
+                            let at = if p.since.date_naive() == now.date_naive() {
+                                p.since.format("%H:%M UTC")
+                            } else {
+                                p.since.format("%-d %b %H:%M UTC")
+                            };
                             let mut line = format!(
-                                "{} — at {}, waiting {waited} min",
+                                "{} — at {at}, waiting {waited}",
                                 if p.patient.is_empty() {
                                     "(no name given)"
                                 } else {
                                     &p.patient
                                 },
-                                p.since.format("%H:%M UTC"),
                             );
                             if p.is_overdue(now, minutes) {
                                 line = format!(
