@@ -15,16 +15,11 @@ use prescreen::engine::answers_file::AnswersFile;
 use prescreen::engine::model::{Item, Kind};
 use prescreen::engine::summary::{Status, Summary};
 use prescreen::engine::{Answer, Cursor, FixedClock, Questionnaire, Session, UrgentAlert};
+use prescreen::kiosk::{Strings, strings};
 use prescreen::storage::{self, names};
 
 use crate::repo;
 use crate::scenario::{load, test_time};
-
-/// The cue at the foot of a page that does not all fit, which is also a button.
-const MORE_BELOW: &str = "More below — tap here, or slide the page up";
-
-/// On a page reached with "Change" from the review page.
-const BACK_TO_ANSWERS: &str = "Back to my answers";
 
 /// Kills the processes it holds when the test ends, however it ends.
 struct Running(Vec<Child>);
@@ -74,6 +69,9 @@ struct Window {
     /// How many frames the window has drawn (`PRESCREEN_FRAME_COUNT_FILE`).
     frames: PathBuf,
     taps: usize,
+    /// The language the patient chose, and the kiosk's words in it.
+    lang: &'static str,
+    t: &'static Strings,
 }
 
 impl Window {
@@ -104,7 +102,7 @@ impl Window {
                 self.shot("never-appeared");
                 panic!("`{name}` never appeared: {:?}", self.names());
             }
-            let more = places.iter().find(|p| p.name == MORE_BELOW).cloned();
+            let more = places.iter().find(|p| p.name == self.t.more_below).cloned();
             match more {
                 Some(more) if down => {
                     self.tap_place(&more);
@@ -252,7 +250,7 @@ impl Window {
         let places = self.places();
         let top = places
             .iter()
-            .filter(|p| p.name == "Bigger text")
+            .filter(|p| p.name == self.t.bigger_text)
             .map(|p| p.y + p.h)
             .fold(0.0, f32::max);
         let bottom = places
@@ -260,8 +258,8 @@ impl Window {
             .filter(|p| {
                 // Keys below the page (the letter keys), not the keypad beside it.
                 (p.name.starts_with("key ") && p.x < self.screen.0 / 2.0)
-                    || p.name == "Back"
-                    || p.name == "Next"
+                    || p.name == self.t.back
+                    || p.name == self.t.next
             })
             .map(|p| p.y)
             .fold(self.screen.1, f32::min);
@@ -337,13 +335,13 @@ impl Window {
     fn type_keys(&mut self, text: &str) {
         for c in text.chars() {
             let key = if c == ' ' {
-                "key Space".to_owned()
+                format!("key {}", self.t.space)
             } else {
                 format!("key {c}")
             };
             let present = self.names().contains(&key);
             if !present && c.is_uppercase() {
-                self.tap("key Capital");
+                self.tap(&format!("key {}", self.t.shift));
             }
             let lower = format!("key {}", c.to_lowercase());
             let name = if self.names().contains(&key) {
@@ -361,8 +359,9 @@ impl Window {
         // With the letter keys open only the box being typed in shows: a patient puts the
         // keys away to see the others.
         let names = self.names();
-        if !names.contains(&name) && names.iter().any(|n| n == "key Hide keys") {
-            self.tap("key Hide keys");
+        let hide = format!("key {}", self.t.hide_keys);
+        if !names.contains(&name) && names.contains(&hide) {
+            self.tap(&hide);
         }
         let target = self.find(&name);
         self.tap_place(&target);
@@ -425,16 +424,17 @@ fn enter(
     box_base: &mut usize,
     entry: Option<usize>,
 ) {
+    let (lang, t) = (w.lang, w.t);
     let labels = &q.answer_labels;
     let choice = |value: &str| {
         item.kind
             .options()
             .iter()
             .find(|o| o.value == value)
-            .map(|o| o.text.get("en").to_owned())
+            .map(|o| o.text.get(lang).to_owned())
             .unwrap_or_default()
     };
-    let anchor = entry.map(|n| format!("Entry {n}: {}", item.text.get("en")));
+    let anchor = entry.map(|n| format!("{} {n}: {}", t.entry, item.text.get(lang)));
     let tap_named = |w: &mut Window, name: &str| {
         let p = match &anchor {
             Some(a) => w.find_below(a, name),
@@ -443,10 +443,10 @@ fn enter(
         w.tap_place(&p);
     };
     match (&item.kind, answer) {
-        (_, Answer::Yes) => tap_named(w, labels.yes.get("en")),
-        (_, Answer::No) => tap_named(w, labels.no.get("en")),
-        (_, Answer::NotSure) => tap_named(w, labels.not_sure.get("en")),
-        (_, Answer::Declined) => tap_named(w, labels.prefer_not_to_say.get("en")),
+        (_, Answer::Yes) => tap_named(w, labels.yes.get(lang)),
+        (_, Answer::No) => tap_named(w, labels.no.get(lang)),
+        (_, Answer::NotSure) => tap_named(w, labels.not_sure.get(lang)),
+        (_, Answer::Declined) => tap_named(w, labels.prefer_not_to_say.get(lang)),
         (_, Answer::Choice(v)) => tap_named(w, &choice(v)),
         (_, Answer::Choices(vs)) => {
             for v in vs {
@@ -459,7 +459,7 @@ fn enter(
         }
         (Kind::Measure { units, .. }, Answer::Quantity(n, unit)) => {
             let u = units.iter().find(|u| &u.id == unit).unwrap();
-            tap_named(w, u.label.get("en"));
+            tap_named(w, u.label.get(lang));
             match &u.split {
                 Some(split) => {
                     let per = f64::from(split.minor_per_major);
@@ -485,7 +485,12 @@ fn enter(
         }
         (Kind::Group { items, .. }, Answer::Group(entries)) => {
             for (n, entry) in entries.iter().enumerate() {
-                w.tap(if n == 0 { "+ Add one" } else { "+ Add another" });
+                let add = if n == 0 {
+                    t.add_first_entry
+                } else {
+                    t.add_entry
+                };
+                w.tap(&format!("+ {add}"));
                 for &c in items {
                     let child = q.item(c);
                     let typed = matches!(
@@ -508,22 +513,28 @@ fn enter(
 /// "Yes" reveals how much it helped. "Back to my answers" asks that question first, then the
 /// review page returns.
 fn change_from_review(w: &mut Window, q: &Questionnaire, mirror: &mut Session, tag: &str) {
-    let yes = q.answer_labels.yes.get("en");
+    let (lang, t) = (w.lang, w.t);
     let tms = q.find("tms").unwrap();
-    w.go(&format!("Change: {}", q.item(tms).text.get("en")));
-    w.find(BACK_TO_ANSWERS);
+    w.go(&format!("{}: {}", t.change, q.item(tms).text.get(lang)));
+    w.find(t.back_to_answers);
     w.shot(&format!("{tag}-change"));
-    w.tap(yes);
+    w.tap(q.answer_labels.yes.get(lang));
     mirror.set(tms, Answer::Yes).unwrap();
-    w.go(BACK_TO_ANSWERS);
+    w.go(t.back_to_answers);
     // The question the change revealed, before the review page.
     let helped = q.find("tms_helped").unwrap();
-    w.tap("A little");
+    let a_little = q
+        .item(helped)
+        .kind
+        .options()
+        .iter()
+        .find(|o| o.value == "a_little");
+    w.tap(a_little.unwrap().text.get(lang));
     mirror
         .set(helped, Answer::Choice("a_little".into()))
         .unwrap();
-    w.go(BACK_TO_ANSWERS);
-    w.find("Submit my answers");
+    w.go(t.back_to_answers);
+    w.find(t.submit);
 }
 
 fn answered(status: &Status) -> Option<Answer> {
@@ -605,6 +616,8 @@ fn start_app(
         rects,
         frames,
         taps: 0,
+        lang: "en",
+        t: strings("en"),
     }
 }
 
@@ -647,19 +660,19 @@ static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// page's navigation and text-size buttons are on the screen on every page.
 #[test]
 fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
-    walk((1024.0, 768.0), 0, 50);
+    walk((1024.0, 768.0), "en", 0, 50);
 }
 
-/// The same walk with the text at 200 % (A+ tapped four times on the first page) on the
-/// other kiosk screen, 1280 × 800.
+/// The same walk in Spanish, whose words are longer, with the text at 200 % (A+ tapped four
+/// times on the first page) on the other kiosk screen, 1280 × 800.
 #[test]
-fn a_patient_with_the_text_at_200_percent_walks_it_on_1280_by_800() {
-    walk((1280.0, 800.0), 4, 90);
+fn a_patient_with_the_text_at_200_percent_walks_it_in_spanish_on_1280_by_800() {
+    walk((1280.0, 800.0), "es", 4, 90);
 }
 
-/// Walks the shipped questionnaire on `screen` after tapping A+ `bigger` times, on an X
-/// display numbered from `display_base`.
-fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
+/// Walks the shipped questionnaire in `lang` on `screen` after tapping A+ `bigger` times, on
+/// an X display numbered from `display_base`.
+fn walk(screen: (f32, f32), lang: &'static str, bigger: usize, display_base: u32) {
     if !can_run() {
         return;
     }
@@ -670,21 +683,24 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
     let tmp = tempfile::tempdir().unwrap();
     let display = format!(":{}", display_base + std::process::id() % 40);
     let (_running, mut w) = start(tmp.path(), &display, screen);
+    let t = strings(lang);
+    (w.lang, w.t) = (lang, t);
 
     let q: Arc<Questionnaire> = load("questionnaires/ketamine_candidacy.ron");
     let answers = meant("medications");
-    let mut mirror = Session::new(q.clone(), "en", Arc::new(FixedClock::new(test_time())));
+    let mut mirror = Session::new(q.clone(), lang, Arc::new(FixedClock::new(test_time())));
 
     // The window is up; a tap in its first moments would be taken as meant for nothing.
-    w.find("Start — English");
+    let start = format!("{} — {}", t.start, t.language_name);
+    w.find(&start);
     std::thread::sleep(Duration::from_millis(700));
-    w.go("Start — English");
+    w.go(&start);
     for _ in 0..bigger {
-        w.tap("Bigger text");
+        w.tap(t.bigger_text);
     }
-    let tag = format!("{}x{}-{bigger}", screen.0, screen.1);
+    let tag = format!("{}x{}-{lang}-{bigger}", screen.0, screen.1);
     w.shot(&format!("{tag}-00-intro"));
-    w.go("Begin");
+    w.go(t.begin);
     mirror.forward().unwrap();
     let mut pages = 0;
     while let Cursor::Item(idx) = mirror.cursor() {
@@ -692,7 +708,7 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
         let item = q.item(idx);
         eprintln!("page {pages}: {}", item.id);
         // Back, Next and the text-size buttons are on the screen, whatever the page.
-        for name in ["Back", "Next", "Bigger text", "Smaller text"] {
+        for name in [t.back, t.next, t.bigger_text, t.smaller_text] {
             let p = w.find(name);
             assert!(p.on_screen(screen), "{}: `{name}` at {p:?}", item.id);
         }
@@ -703,15 +719,15 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
             let alerts = mirror.set(idx, a.clone()).unwrap();
             if !alerts.is_empty() {
                 std::thread::sleep(Duration::from_secs(4));
-                w.go("I understand — continue");
+                w.go(t.crisis_continue);
             }
         }
-        w.go("Next");
+        w.go(t.next);
         mirror.forward().unwrap();
     }
     w.shot(&format!("{tag}-review"));
     change_from_review(&mut w, &q, &mut mirror, &tag);
-    w.go("Submit my answers");
+    w.go(t.submit);
     let outbox = tmp.path().join("outbox");
     let deadline = Instant::now() + Duration::from_secs(20);
     let summary = loop {
@@ -747,7 +763,7 @@ fn walk(screen: (f32, f32), bigger: usize, display_base: u32) {
         }
     }
     eprintln!(
-        "real window {}×{}, {} % text: {pages} pages, {} taps, {compared} answers compared, {:.0} s",
+        "real window {}×{}, {lang}, {} % text: {pages} pages, {} taps, {compared} answers compared, {:.0} s",
         screen.0,
         screen.1,
         (prescreen::ui::theme::ZOOMS[bigger] * 100.0).round(),
