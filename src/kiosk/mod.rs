@@ -157,6 +157,8 @@ pub struct Kiosk {
     arrivals: u64,
     /// egui time the latest press (mouse button or touch) began.
     press_at: f64,
+    /// Presses after a text-size change, put back under the finger.
+    pointer: crate::ui::pointer::ZoomedPointer,
 }
 
 /// What the patient sees, as far as taps are concerned: a change of any part is a new view.
@@ -210,6 +212,7 @@ impl Kiosk {
             },
             view_since: 0.0,
             arrivals: 0,
+            pointer: Default::default(),
             press_at: f64::NEG_INFINITY,
         }
     }
@@ -385,6 +388,13 @@ impl eframe::App for Kiosk {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    /// A tap right after A+ or A− lands where the finger is (see `ui::pointer`).
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        let latest = ctx.input(|i| i.pointer.latest_pos());
+        self.pointer
+            .fix(ctx.zoom_factor(), latest, &mut raw_input.events);
     }
 
     /// Patient data must never reach eframe's storage.
