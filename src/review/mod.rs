@@ -340,16 +340,11 @@ impl ReviewApp {
     fn receive(&mut self) {
         while let Ok(event) = self.events.try_recv() {
             match event {
-                Event::Rows {
-                    rows,
-                    new_urgent,
-                    problem,
-                } => {
+                Event::Rows { rows, problem } => {
                     self.rows = rows;
                     self.problem = problem;
                     // Anything newly waiting asks for attention: an alert that arrived, or ones
                     // found waiting when the window opens (nobody may have been watching).
-                    let _ = new_urgent;
                     let before = self.banner();
                     self.refresh_pending();
                     if self.banner.iter().any(|b| !before.contains(&b.path)) {

@@ -17,7 +17,6 @@ const SLOW_RESCAN: Duration = Duration::from_secs(30);
 pub(super) enum Event {
     Rows {
         rows: Vec<Row>,
-        new_urgent: Vec<PathBuf>,
         problem: Option<String>,
     },
     Picked(Vec<PathBuf>),
@@ -50,7 +49,8 @@ pub(super) fn spawn_scanner(
         let mut pending = true;
         loop {
             if pending {
-                let new_urgent = inbox.scan();
+                // What is new is judged by the window, against what waits for a person.
+                inbox.scan();
                 let rows = inbox.rows().to_vec();
                 let changed = last
                     .as_ref()
@@ -60,7 +60,6 @@ pub(super) fn spawn_scanner(
                     if events
                         .send(Event::Rows {
                             rows,
-                            new_urgent,
                             problem: inbox.problem.clone(),
                         })
                         .is_err()
