@@ -226,10 +226,13 @@ pub(super) fn progress(
         _ => None,
     };
     let section_title = item.map(|(_, item)| q.section(item.section).title.get(lang));
-    // While the letter keys are up they take most of the screen, and at large text the
-    // question has scrolled out of sight above the box: it stays readable here instead.
+    // While keys are up under the page (the letter keys, or the keypad when it does not fit
+    // beside the answer) they take much of the screen, and at large text the question has
+    // scrolled out of sight above the box: it stays readable here instead.
     let typing = item.filter(|(idx, _)| {
-        keyboard::target(ui.ctx()).is_some_and(|k| k.keys == Keys::Letters && k.draft.item == *idx)
+        keyboard::target(ui.ctx()).is_some_and(|k| {
+            k.draft.item == *idx && (k.keys == Keys::Letters || !keypad_fits_beside(ui))
+        })
     });
     toolbar(ui, t, actions, |ui| {
         let z = zoom(ui);
