@@ -13,7 +13,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use prescreen::engine::{ItemIdx, Questionnaire};
-use prescreen::kiosk::{Kiosk, Settings, strings};
+use prescreen::kiosk::{Kiosk, Settings, Strings, strings};
 use prescreen::ui::theme::ZOOMS;
 
 use crate::kiosk::{click, harness_with};
@@ -28,6 +28,19 @@ const SCREENS: [(f32, f32); 2] = [(1024.0, 768.0), (1280.0, 800.0)];
 /// Text boxes, single- and multi-line.
 fn is_box(role: Role) -> bool {
     matches!(role, Role::TextInput | Role::MultilineTextInput)
+}
+
+/// The places of the on-screen keys: the buttons of the group the screen reader calls
+/// "Keyboard".
+fn keys(h: &Harness<'_, Kiosk>, t: &Strings) -> Vec<Rect> {
+    let group = h
+        .query_all_by(|n| n.role() == Role::Group && n.label().is_some_and(|l| l == t.keyboard))
+        .next();
+    group.map_or_else(Vec::new, |g| {
+        g.query_all_by(|n| n.role() == Role::Button && n.bounding_box().is_some())
+            .map(|n| n.rect())
+            .collect()
+    })
 }
 
 /// What was checked, for the test's closing line.
@@ -182,16 +195,9 @@ fn check_boxes(h: &mut Harness<'_, Kiosk>, lang: &str, id: &str, z: f32) -> usiz
         h.run();
         h.run();
         let r = h.query_all_by(|n| is_box(n.role())).nth(i).unwrap().rect();
-        // The keys under the box (a keypad beside the page is not in its way): Delete, and
-        // the keys of one character.
-        let keys_top = h
-            .query_all_by(|n| {
-                n.role() == Role::Button
-                    && n.bounding_box().is_some()
-                    && n.label()
-                        .is_some_and(|l| l == t.delete || l.chars().count() == 1)
-            })
-            .map(|n| n.rect())
+        // The keys under the box (a keypad beside the page is not in its way).
+        let keys_top = keys(h, t)
+            .into_iter()
             .filter(|k| k.min.x < r.max.x && k.max.x > r.min.x)
             .map(|k| k.min.y)
             .fold(f32::INFINITY, f32::min);
@@ -302,11 +308,11 @@ fn a_long_answer_stays_in_sight_above_the_keys_as_it_is_typed() {
                 }
             }
             let r = the_box(&h);
-            // The keys' top row, the digits.
-            let keys_top = h
-                .query_all_by(|n| n.label().is_some_and(|l| l == "1") && n.bounding_box().is_some())
-                .map(|n| n.rect().min.y)
+            let keys_top = keys(&h, t)
+                .into_iter()
+                .map(|k| k.min.y)
                 .fold(f32::INFINITY, f32::min);
+            assert!(keys_top.is_finite(), "the keys are up");
             assert!(
                 r.max.y <= keys_top + 0.5,
                 "at step {step}, after `{word}` the box ends at {} under the keys at {keys_top}",

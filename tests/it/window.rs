@@ -140,6 +140,23 @@ impl Window {
             .status();
     }
 
+    /// The colour of the screen's pixel at `x`, `y`, as `#RRGGBB`.
+    fn pixel(&self, x: u32, y: u32) -> String {
+        let out = Command::new("import")
+            .args(["-window", "root", "-crop", &format!("1x1+{x}+{y}")])
+            .args(["-depth", "8", "txt:-"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        // A header line, then `0,0: (250,249,246)  #FAF9F6  srgb(…)`.
+        text.lines()
+            .last()
+            .and_then(|l| l.split_whitespace().find(|w| w.starts_with('#')))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// The X window id of the top-level window whose title contains `title`.
     fn window_id(&self, title: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -640,10 +657,16 @@ fn start(tmp: &Path, display: &str, screen: (f32, f32)) -> (Running, Window) {
 /// passes, unless `PRESCREEN_E2E_REQUIRED=1` (as in CI) makes that a failure.
 fn can_run() -> bool {
     let required = std::env::var_os("PRESCREEN_E2E_REQUIRED").is_some_and(|v| v == "1");
-    let missing: Vec<&str> = ["Xvfb", "matchbox-window-manager", "xdotool", "xprop"]
-        .into_iter()
-        .filter(|t| !have(t))
-        .collect();
+    let missing: Vec<&str> = [
+        "Xvfb",
+        "matchbox-window-manager",
+        "xdotool",
+        "xprop",
+        "import",
+    ]
+    .into_iter()
+    .filter(|t| !have(t))
+    .collect();
     if !missing.is_empty() {
         assert!(!required, "the real-window test needs {missing:?}");
         eprintln!("skipped: the real-window test needs {missing:?} (.ci/run installs them)");
@@ -668,6 +691,12 @@ fn a_patient_walks_the_whole_questionnaire_in_the_real_window() {
 #[test]
 fn a_patient_with_the_text_at_200_percent_walks_it_in_spanish_on_1280_by_800() {
     walk((1280.0, 800.0), "es", 4, 90);
+}
+
+/// The tightest screen: 1024 × 768 with the text at 200 %, where egui has 512 × 384 points.
+#[test]
+fn a_patient_with_the_text_at_200_percent_walks_it_on_1024_by_768() {
+    walk((1024.0, 768.0), "en", 4, 130);
 }
 
 /// Walks the shipped questionnaire in `lang` on `screen` after tapping A+ `bigger` times, on
@@ -698,6 +727,13 @@ fn walk(screen: (f32, f32), lang: &'static str, bigger: usize, display_base: u32
     for _ in 0..bigger {
         w.tap(t.bigger_text);
     }
+    // Each A+ tap made the text bigger and nothing else: a tap at the same spot right after a
+    // zoom step once landed on High contrast.
+    let page = w.pixel(5, (screen.1 / 2.0) as u32);
+    assert_eq!(
+        page, "#FAF9F6",
+        "the page is not in its usual colours after A+"
+    );
     let tag = format!("{}x{}-{lang}-{bigger}", screen.0, screen.1);
     w.shot(&format!("{tag}-00-intro"));
     w.go(t.begin);
@@ -788,7 +824,7 @@ fn an_alert_asks_the_desk_for_attention_until_a_person_acknowledges_it() {
     let tmp = tempfile::tempdir().unwrap();
     let inbox = tmp.path().join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
-    let display = format!(":{}", 130 + std::process::id() % 40);
+    let display = format!(":{}", 170 + std::process::id() % 40);
     let screen = (1280.0, 800.0);
     let mut running = start_display(&display, screen);
     let mut w = start_app(
