@@ -13,24 +13,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use prescreen::engine::{Code, Questionnaire};
 
-/// `n` yes/no items, each after the first shown only if the one before (misspelled) was yes.
-fn misspelled(n: usize) -> String {
-    let mut s = String::from(
-        "Questionnaire(id: \"typos\", version: \"1.0.0\", languages: [\"en\"], \
-         title: {\"en\": \"Typos\"}, sections: [Section(id: \"s\", title: {\"en\": \"S\"}, items: [\n",
-    );
-    for i in 0..n {
-        let show_if = match i {
-            0 => String::new(),
-            i => format!(", show_if: Equals(\"itme_{:05}\", Yes)", i - 1),
-        };
-        s.push_str(&format!(
-            "Item(id: \"item_{i:05}\", text: {{\"en\": \"Question {i}?\"}}, kind: YesNo(){show_if}),\n"
-        ));
-    }
-    s.push_str("])])\n");
-    s
-}
+#[path = "../tests/it/generated.rs"]
+mod generated;
+use generated::misspelled;
 
 fn bench(c: &mut Criterion) {
     let n = 20_000;

@@ -10,6 +10,7 @@ mod encryption;
 mod export;
 mod faults;
 mod fhir_server;
+mod generated;
 mod hostile;
 mod kiosk;
 mod layout;
