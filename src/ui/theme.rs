@@ -94,6 +94,11 @@ pub fn text_styles(
 /// Light theme, or a high-contrast one (black on white, heavy outlines).
 pub fn set_contrast(ctx: &egui::Context, high: bool) {
     ctx.set_theme(egui::Theme::Light);
+    ctx.set_visuals_of(egui::Theme::Light, visuals(high));
+}
+
+/// The colours of the light theme, or of the high-contrast one.
+pub fn visuals(high: bool) -> egui::Visuals {
     let mut v = egui::Visuals::light();
     v.text_cursor.blink = false;
     v.selection.stroke = Stroke::new(4.0, Color32::from_rgb(0, 90, 200));
@@ -124,5 +129,5 @@ pub fn set_contrast(ctx: &egui::Context, high: bool) {
         v.widgets.inactive.bg_stroke = Stroke::new(1.5, Color32::from_rgb(120, 130, 145));
         v.selection.bg_fill = Color32::from_rgb(190, 215, 250);
     }
-    ctx.set_visuals_of(egui::Theme::Light, v);
+    v
 }

@@ -30,6 +30,16 @@ pub(crate) fn session(answers: &str, minutes: i64) -> prescreen::engine::Session
     fill(q, file, lang, clock).unwrap()
 }
 
+/// A kiosk raises a self-harm alert in `dir`, written the way kiosks write it (atomically,
+/// under its own name); its path.
+pub(crate) fn an_alert_arrives(dir: &Path) -> PathBuf {
+    let s = session("self_harm", 20);
+    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
+    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
+    storage::write_atomic(dir, &name, alert.as_bytes()).unwrap();
+    dir.join(name)
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -537,15 +547,7 @@ fn a_file_written_into_the_folder_appears_without_a_restart_with_an_urgent_banne
     wait_for(&mut h, "the inbox", |a| a.rows().len() == 1);
     assert!(h.query_by_label_contains("Urgent alert waiting").is_none());
 
-    // A kiosk raises an alert: written the way kiosks write, atomically.
-    let s = session("self_harm", 20);
-    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
-    storage::write_atomic(
-        dir.path(),
-        &names::file_name(s.now(), names::ALERT_SUFFIX),
-        alert.as_bytes(),
-    )
-    .unwrap();
+    an_alert_arrives(dir.path());
     wait_for(&mut h, "the new alert", |a| a.rows().len() == 2);
     h.get_by_label_contains("Urgent alert waiting for a person");
     assert!(label_of(&h, "URGENT").contains("no summary submitted"));
@@ -559,11 +561,8 @@ fn a_new_alert_asks_for_attention_and_waits_for_a_person_to_acknowledge_it() {
     assert_eq!(h.state().attention_requests(), 0);
     h.state_mut().set_overdue_minutes(100_000);
 
-    let s = session("self_harm", 20);
-    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
-    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
-    storage::write_atomic(dir.path(), &name, alert.as_bytes()).unwrap();
-    let path = dir.path().join(&name);
+    let path = an_alert_arrives(dir.path());
+    let name = path.file_name().unwrap().to_str().unwrap().to_owned();
     wait_for(&mut h, "the banner", |a| a.banner() == [path.clone()]);
     assert_eq!(
         h.state().attention_requests(),
@@ -649,14 +648,8 @@ fn a_summary_with_an_urgent_free_text_flag_is_urgent_and_waits_for_a_person() {
 #[test]
 fn an_alert_written_while_no_window_was_open_waits_in_the_banner_when_one_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let s = session("self_harm", 20);
-    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
-    storage::write_atomic(
-        dir.path(),
-        &name,
-        UrgentAlert::build(&s, &s.alerts()[0]).to_ron().as_bytes(),
-    )
-    .unwrap();
+    let path = an_alert_arrives(dir.path());
+    let name = path.file_name().unwrap().to_str().unwrap().to_owned();
     // A calm notice (item 9 declined) is listed but does not wait for acknowledgement.
     let d = session("declines_everything", 30);
     storage::write_atomic(

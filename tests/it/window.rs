@@ -11,12 +11,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use eframe::egui;
 use prescreen::engine::answers_file::AnswersFile;
 use prescreen::engine::model::{Item, Kind};
 use prescreen::engine::summary::{Status, Summary};
-use prescreen::engine::{Answer, Cursor, FixedClock, Questionnaire, Session, UrgentAlert};
+use prescreen::engine::{Answer, Cursor, FixedClock, Questionnaire, Session};
 use prescreen::kiosk::{Strings, strings};
-use prescreen::storage::{self, names};
+use prescreen::ui::theme;
 
 use crate::repo;
 use crate::scenario::{load, test_time};
@@ -159,20 +160,16 @@ impl Window {
 
     /// The X window id of the top-level window whose title contains `title`.
     fn window_id(&self, title: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
+        self.poll(&format!("a window titled `{title}`"), |w| {
             let out = Command::new("xdotool")
                 .args(["search", "--name", title])
-                .env("DISPLAY", &self.display)
+                .env("DISPLAY", &w.display)
                 .output()
                 .unwrap();
             let text = String::from_utf8_lossy(&out.stdout);
-            if let Some(id) = text.lines().last().filter(|l| !l.trim().is_empty()) {
-                return id.trim().to_owned();
-            }
-            assert!(Instant::now() < deadline, "no window titled `{title}`");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            let id = text.lines().last().map(str::trim).filter(|l| !l.is_empty());
+            id.map(str::to_owned)
+        })
     }
 
     /// Whether `window` asks for the user's attention: the urgency hint of its `WM_HINTS`.
@@ -187,8 +184,17 @@ impl Window {
 
     /// Waits up to 20 s for `done`, failing with a screenshot and `what`.
     fn until(&self, what: &str, done: impl Fn(&Self) -> bool) {
+        self.poll(what, |w| done(w).then_some(()));
+    }
+
+    /// Asks `get` every 100 ms for up to 20 s until it gives something, failing with a
+    /// screenshot and `what`.
+    fn poll<T>(&self, what: &str, mut get: impl FnMut(&Self) -> Option<T>) -> T {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !done(self) {
+        loop {
+            if let Some(found) = get(self) {
+                return found;
+            }
             if Instant::now() >= deadline {
                 self.shot("never-happened");
                 panic!("{what} never happened: {:?}", self.names());
@@ -729,10 +735,13 @@ fn walk(screen: (f32, f32), lang: &'static str, bigger: usize, display_base: u32
     }
     // Each A+ tap made the text bigger and nothing else: a tap at the same spot right after a
     // zoom step once landed on High contrast.
+    let hex = |c: egui::Color32| format!("#{:02X}{:02X}{:02X}", c.r(), c.g(), c.b());
     let page = w.pixel(5, (screen.1 / 2.0) as u32);
     assert_eq!(
-        page, "#FAF9F6",
-        "the page is not in its usual colours after A+"
+        page,
+        hex(theme::visuals(false).panel_fill),
+        "the page is not in its usual colours after A+ (high contrast is {})",
+        hex(theme::visuals(true).panel_fill)
     );
     let tag = format!("{}x{}-{lang}-{bigger}", screen.0, screen.1);
     w.shot(&format!("{tag}-00-intro"));
@@ -845,11 +854,9 @@ fn an_alert_asks_the_desk_for_attention_until_a_person_acknowledges_it() {
     assert!(!w.urgent(&window), "an empty inbox asks for nothing");
     assert!(!w.names().iter().any(|n| n == "Acknowledge"));
 
-    let s = crate::review::session("self_harm", 20);
-    let alert = UrgentAlert::build(&s, &s.alerts()[0]).to_ron();
-    let name = names::file_name(s.now(), names::ALERT_SUFFIX);
-    storage::write_atomic(&inbox, &name, alert.as_bytes()).unwrap();
-    let path = inbox.join(&name);
+    let path = crate::review::an_alert_arrives(&inbox);
+    let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+    let alert = std::fs::read_to_string(&path).unwrap();
 
     w.until("the attention request", |w| w.urgent(&window));
     // The banner waits for a person: it is still there, and still asking, a while later.
