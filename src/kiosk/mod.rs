@@ -330,6 +330,7 @@ impl Kiosk {
             self.apply(action, &ctx);
         }
         self.note_view(now);
+        measure::note_view(&ctx, self.view_since);
         if navigated {
             // The old page's focus goes with it; one more frame lets the new page's first
             // field take the focus (see `widgets::focus_on_arrival`).

@@ -13,7 +13,9 @@
 //!   name being what a screen reader says (a button's text), or `box N` for the page's Nth text
 //!   box (from 0, in the order drawn, counting boxes scrolled out of sight, so a box keeps its
 //!   number however the page is slid). It is how the end-to-end test taps what a patient sees;
-//!   nothing typed is ever in it.
+//!   nothing typed is ever in it. The kiosk adds a line `view T`, T being the time (in the
+//!   window's seconds) its current view appeared, so a tap can wait out the tap guard from
+//!   when the page really arrived, however late a busy machine drew it.
 //!
 //! With none set the app runs unwrapped: the patient path is exactly as without this module.
 //! `examples/bare_window.rs` uses the same wrapper, so both are measured the same way.
@@ -32,11 +34,16 @@ fn rects_slot() -> egui::Id {
     egui::Id::NULL.with("prescreen-widget-rects")
 }
 
+/// Whether `PRESCREEN_WIDGET_RECTS_FILE` is on for this frame.
+fn noting(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(rects_slot().with("on")).unwrap_or(false))
+}
+
 /// Notes a tappable widget's place and name for `PRESCREEN_WIDGET_RECTS_FILE`; does nothing
 /// unless that switch is on.
 pub fn note(ui: &egui::Ui, name: &str, response: &egui::Response) {
     let ctx = ui.ctx();
-    if !ctx.data(|d| d.get_temp::<bool>(rects_slot().with("on")).unwrap_or(false)) {
+    if !noting(ctx) {
         return;
     }
     // Only what can be tapped now: visible, and not behind the page's edge.
@@ -59,10 +66,21 @@ pub fn note(ui: &egui::Ui, name: &str, response: &egui::Response) {
     });
 }
 
+/// Notes when the view on screen appeared (`view T`); does nothing unless that switch is on.
+pub fn note_view(ctx: &egui::Context, since: f64) {
+    if !noting(ctx) {
+        return;
+    }
+    ctx.data_mut(|d| {
+        d.get_temp_mut_or_default::<Vec<String>>(rects_slot())
+            .push(format!("view {since:.3}"))
+    });
+}
+
 /// Notes a text box as `box N`, N counting every box drawn this frame, seen or not.
 pub fn note_box(ui: &egui::Ui, response: &egui::Response) {
     let ctx = ui.ctx();
-    if !ctx.data(|d| d.get_temp::<bool>(rects_slot().with("on")).unwrap_or(false)) {
+    if !noting(ctx) {
         return;
     }
     let n = ctx.data_mut(|d| {

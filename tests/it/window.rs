@@ -252,9 +252,22 @@ impl Window {
         self.tap_place(&p);
     }
 
-    /// Taps something that moves to another page, then waits past the tap guard.
+    /// When the view on screen appeared, as the kiosk reports it (`view T`).
+    fn view(&self) -> Option<String> {
+        self.names_and_places()
+            .lines()
+            .find_map(|l| l.strip_prefix("view ").map(str::to_owned))
+    }
+
+    /// Taps something that moves to another page, then waits past the tap guard, counted from
+    /// when the new page appeared: on a busy machine that can be well after the tap.
     fn go(&mut self, name: &str) {
+        let before = self.view();
         self.tap(name);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.view() == before && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         std::thread::sleep(Duration::from_millis(700));
     }
 
