@@ -15,7 +15,8 @@
 //!   number however the page is slid). It is how the end-to-end test taps what a patient sees;
 //!   nothing typed is ever in it. The kiosk adds a line `view T`, T being the time (in the
 //!   window's seconds) its current view appeared, so a tap can wait out the tap guard from
-//!   when the page really arrived, however late a busy machine drew it.
+//!   when the page really arrived, however late a busy machine drew it. A last line `zoom Z`
+//!   gives the text size (egui's zoom factor).
 //!
 //! With none set the app runs unwrapped: the patient path is exactly as without this module.
 //! `examples/bare_window.rs` uses the same wrapper, so both are measured the same way.
@@ -146,7 +147,9 @@ impl<A> Measured<A> {
             d.remove::<usize>(rects_slot().with("boxes"));
             d.remove_temp::<Vec<String>>(rects_slot())
         });
-        let rects = rects.unwrap_or_default();
+        let mut rects = rects.unwrap_or_default();
+        // The text size the patient chose, so a walk can tell that A+ really reached 200 %.
+        rects.push(format!("zoom {}", ctx.zoom_factor()));
         if rects != self.last_rects {
             replace(path, &(rects.join("\n") + "\n"));
             self.last_rects = rects;

@@ -259,6 +259,13 @@ impl Window {
             .find_map(|l| l.strip_prefix("view ").map(str::to_owned))
     }
 
+    /// The text size on screen, as the kiosk reports it (`zoom Z`).
+    fn zoom(&self) -> Option<f32> {
+        self.names_and_places()
+            .lines()
+            .find_map(|l| l.strip_prefix("zoom ")?.parse().ok())
+    }
+
     /// Taps something that moves to another page, then waits past the tap guard, counted from
     /// when the new page appeared: on a busy machine that can be well after the tap.
     fn go(&mut self, name: &str) {
@@ -746,6 +753,13 @@ fn walk(screen: (f32, f32), lang: &'static str, bigger: usize, display_base: u32
     for _ in 0..bigger {
         w.tap(t.bigger_text);
     }
+    let zoom = w.zoom();
+    assert_eq!(
+        zoom,
+        Some(theme::ZOOMS[bigger]),
+        "{bigger} A+ taps should make the text {}",
+        theme::ZOOMS[bigger]
+    );
     // Each A+ tap made the text bigger and nothing else: a tap at the same spot right after a
     // zoom step once landed on High contrast.
     let hex = |c: egui::Color32| format!("#{:02X}{:02X}{:02X}", c.r(), c.g(), c.b());
