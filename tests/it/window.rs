@@ -252,27 +252,22 @@ impl Window {
         self.tap_place(&p);
     }
 
-    /// When the view on screen appeared, as the kiosk reports it (`view T`).
-    fn view(&self) -> Option<String> {
+    /// What the kiosk reports on its line `key value` of the widget-places file: `view` (when
+    /// the view on screen appeared) or `zoom` (the text size).
+    fn reported(&self, key: &str) -> Option<String> {
+        let prefix = format!("{key} ");
         self.names_and_places()
             .lines()
-            .find_map(|l| l.strip_prefix("view ").map(str::to_owned))
-    }
-
-    /// The text size on screen, as the kiosk reports it (`zoom Z`).
-    fn zoom(&self) -> Option<f32> {
-        self.names_and_places()
-            .lines()
-            .find_map(|l| l.strip_prefix("zoom ")?.parse().ok())
+            .find_map(|l| l.strip_prefix(prefix.as_str()).map(str::to_owned))
     }
 
     /// Taps something that moves to another page, then waits past the tap guard, counted from
     /// when the new page appeared: on a busy machine that can be well after the tap.
     fn go(&mut self, name: &str) {
-        let before = self.view();
+        let before = self.reported("view");
         self.tap(name);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while self.view() == before && Instant::now() < deadline {
+        while self.reported("view") == before && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
         std::thread::sleep(Duration::from_millis(700));
@@ -753,7 +748,7 @@ fn walk(screen: (f32, f32), lang: &'static str, bigger: usize, display_base: u32
     for _ in 0..bigger {
         w.tap(t.bigger_text);
     }
-    let zoom = w.zoom();
+    let zoom = w.reported("zoom").and_then(|z| z.parse::<f32>().ok());
     assert_eq!(
         zoom,
         Some(theme::ZOOMS[bigger]),
